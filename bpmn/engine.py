@@ -1,0 +1,411 @@
+"""The engine facade: the only module that imports SpiffWorkflow.
+
+It parses a deployment (BPMN + DMN, plus the policy's subsidy standards written into the
+DMN table) once per content hash, keeps the parsed spec out of every snapshot, runs steps
+against a ``Clock`` and answers in our own frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.event import BpmnEvent
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from bpmn.clock import Clock
+from bpmn.script_env import SandboxEnvironment
+
+MAIN_PROCESS = "subsidy_lifecycle"
+MODELS_DIR = Path(__file__).parent
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+
+
+class EngineError(RuntimeError):
+    """The diagram could not take the step (not a user error: a modelling or engine fault)."""
+
+
+class NoSuchTask(LookupError):
+    """No ready user task with that key on the case now."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyTask:
+    """A human task the case is waiting for."""
+
+    key: str
+    spec_id: str
+    title: str
+    lane: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingTimer:
+    """A timer the case is waiting on, with the instant it is due."""
+
+    spec_id: str
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StepReport:
+    """What one engine step did: elements that ran, SLA timers that fired, data they left."""
+
+    ran: tuple[str, ...]
+    fired: tuple[PendingTimer, ...]
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineView:
+    """The waiting state of a workflow."""
+
+    ready: tuple[ReadyTask, ...]
+    timers: tuple[PendingTimer, ...]
+    messages: tuple[str, ...]
+    completed: bool
+    data: Mapping[str, Any]
+
+
+class _ClockedTimeDate(TimeDateEventDefinition):  # type: ignore[misc]
+    """A timeDate timer that asks the workflow's clock instead of the wall clock."""
+
+    def has_fired(self, my_task: Task) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            my_task._set_internal_data(event_value=event_value)
+        due = TimerEventDefinition.parse_time_or_duration(event_value)
+        if due < my_task.workflow.script_engine.clock.now():
+            my_task._set_internal_data(event_fired=True)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+class _ScriptEngine(PythonScriptEngine):  # type: ignore[misc]
+    def __init__(self, environment: SandboxEnvironment, clock: Clock) -> None:
+        super().__init__(environment=environment)
+        self.clock = clock
+
+
+def _content_hash(parts: Iterable[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, content in sorted(parts):
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def apply_standards(dmn: bytes, standards: Mapping[str, int]) -> bytes:
+    """Write the policy's subsidy standards (元/人 per level) into the subsidy_standard table."""
+    root = etree.fromstring(dmn, _SAFE_XML)
+    ns = {"dmn": root.nsmap.get(None, "https://www.omg.org/spec/DMN/20191111/MODEL/")}
+    for rule in root.iterfind(".//dmn:decision[@id='subsidy_standard']//dmn:rule", ns):
+        entry = rule.find("dmn:inputEntry/dmn:text", ns)
+        output = rule.find("dmn:outputEntry/dmn:text", ns)
+        if entry is None or output is None or entry.text is None:
+            continue
+        level = entry.text.strip().strip("\"'")
+        if level in standards:
+            output.text = str(int(standards[level]))
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+@dataclass
+class Deployment:
+    """A parsed, immutable set of models pinned by content hash."""
+
+    id: str
+    files: dict[str, bytes]
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    serializer: BpmnWorkflowSerializer = field(repr=False)
+
+    def user_task_keys(self) -> set[str]:
+        """Every human task key the deployment can ask for."""
+        return {
+            _task_key(s.name)
+            for sp in [self.spec, *self.subprocess_specs.values()]
+            for s in sp.task_specs.values()
+            if getattr(s, "manual", False)
+        }
+
+
+_DEPLOYMENTS: dict[str, Deployment] = {}
+_DEPLOY_LOCK = Lock()
+
+
+def model_files(models_dir: Path = MODELS_DIR) -> dict[str, bytes]:
+    """The shipped BPMN and DMN files, by relative name."""
+    files = {}
+    for path in sorted([*models_dir.glob("processes/*.bpmn"), *models_dir.glob("decisions/*.dmn")]):
+        files[str(path.relative_to(models_dir))] = path.read_bytes()
+    return files
+
+
+def deploy(
+    files: Mapping[str, bytes], standards: Mapping[str, int] | None = None, *, validate: bool = True
+) -> Deployment:
+    """Parse (once per content hash) and return the deployment of these files."""
+    contents = dict(files)
+    if standards:
+        contents = {
+            name: apply_standards(body, standards) if name.endswith(".dmn") else body
+            for name, body in contents.items()
+        }
+    key = _content_hash(contents.items())
+    with _DEPLOY_LOCK:
+        found = _DEPLOYMENTS.get(key)
+        if found is None:
+            found = _parse(key, contents, validate=validate)
+            _DEPLOYMENTS[key] = found
+    return found
+
+
+def _parse(key: str, files: dict[str, bytes], *, validate: bool) -> Deployment:
+    parser = SpiffBpmnParser(validator=VALIDATOR if validate else None)
+    for name, body in files.items():
+        tree = etree.fromstring(body, _SAFE_XML)
+        if name.endswith(".dmn"):
+            parser.add_dmn_xml(tree, filename=name)
+        else:
+            parser.add_bpmn_xml(tree, filename=name)
+    spec = parser.get_spec(MAIN_PROCESS)
+    subs = parser.get_subprocess_specs(MAIN_PROCESS)
+    for extra in parser.get_process_ids():
+        if extra != MAIN_PROCESS and extra not in subs:
+            subs[extra] = parser.get_spec(extra)
+    for sp in [spec, *subs.values()]:
+        for task_spec in sp.task_specs.values():
+            event = getattr(task_spec, "event_definition", None)
+            if type(event) is TimeDateEventDefinition:
+                event.__class__ = _ClockedTimeDate
+    return Deployment(key, files, spec, subs, _serializer_for(spec, subs))
+
+
+def _serializer_for(spec: Any, subs: dict[str, Any]) -> BpmnWorkflowSerializer:
+    """A serializer that stores a reference to the deployment's spec instead of the spec itself."""
+
+    class _SpecByReference(BpmnWorkflowConverter):  # type: ignore[misc]
+        def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+            dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
+            dct["spec"] = workflow.spec.name
+            dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+            dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+            return dct
+
+        def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
+            name = dct.pop("spec")
+            top = spec if name == spec.name else subs[name]
+            others = {k: v for k, v in subs.items() if k != name}
+            if top is not spec:
+                others[spec.name] = spec
+            workflow = self.target_class(top, others, deserializing=True)
+            workflow.tasks = self.mapping_from_dict(dct["tasks"], _uuid, workflow=workflow)
+            workflow.task_tree = workflow.tasks.get(_uuid(dct["root"]))
+            self.set_default_attributes(workflow, dct)
+            self.subprocesses_from_dict(dct["subprocesses"], workflow)
+            workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+            return workflow
+
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = _SpecByReference
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+
+
+def _uuid(value: str) -> Any:
+    from uuid import UUID
+
+    return UUID(value)
+
+
+def _task_key(spec_name: str) -> str:
+    """`spot_check__more` is the same human task as `spot_check` for its users."""
+    return spec_name.split("__", 1)[0]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class CaseRun:
+    """One case's live workflow: complete tasks, deliver messages, fire timers, snapshot."""
+
+    def __init__(self, deployment: Deployment, workflow: BpmnWorkflow) -> None:
+        self.deployment = deployment
+        self.workflow = workflow
+
+    @classmethod
+    def start(
+        cls,
+        deployment: Deployment,
+        environment: SandboxEnvironment,
+        clock: Clock,
+        data: Mapping[str, Any],
+        process_id: str = MAIN_PROCESS,
+    ) -> tuple[CaseRun, StepReport]:
+        """Start a new workflow with ``data`` and run it to its first wait."""
+        if process_id == MAIN_PROCESS:
+            top, subs = deployment.spec, deployment.subprocess_specs
+        else:
+            top = deployment.subprocess_specs[process_id]
+            subs = {k: v for k, v in deployment.subprocess_specs.items() if k != process_id}
+        workflow = BpmnWorkflow(top, subs, script_engine=_ScriptEngine(environment, clock))
+        workflow.data.update(_jsonable(dict(data)))
+        start_task = workflow.task_tree
+        start_task.data.update(_jsonable(dict(data)))
+        for child in start_task.children:
+            child.data.update(_jsonable(dict(data)))
+        run = cls(deployment, workflow)
+        return run, run._run_engine([])
+
+    @classmethod
+    def load(
+        cls, deployment: Deployment, snapshot: str, environment: SandboxEnvironment, clock: Clock
+    ) -> CaseRun:
+        """Rebuild a workflow from its snapshot."""
+        workflow = deployment.serializer.deserialize_json(snapshot)
+        workflow.script_engine = _ScriptEngine(environment, clock)
+        return cls(deployment, workflow)
+
+    def snapshot(self) -> str:
+        """The workflow's state as JSON (without the spec, which lives in the deployment)."""
+        return str(self.deployment.serializer.serialize_json(self.workflow))
+
+    def _ready_manual(self) -> list[Task]:
+        return list(self.workflow.get_tasks(state=TaskState.READY, manual=True))
+
+    def view(self) -> EngineView:
+        """What the workflow is waiting for."""
+        ready = tuple(
+            ReadyTask(
+                _task_key(t.task_spec.name), t.task_spec.name, t.task_spec.bpmn_name or "", t.task_spec.lane
+            )
+            for t in self._ready_manual()
+        )
+        timers: list[PendingTimer] = []
+        messages: list[str] = []
+        for task in self._waiting():
+            event = task.task_spec.event_definition
+            if isinstance(event, TimerEventDefinition):
+                value = task._get_internal_data("event_value")
+                if value is None:
+                    value = self.workflow.script_engine.evaluate(task, event.expression)
+                    task._set_internal_data(event_value=value)
+                timers.append(PendingTimer(task.task_spec.name, TimerEventDefinition.get_datetime(value)))
+            elif isinstance(event, MessageEventDefinition):
+                messages.append(event.name)
+        return EngineView(
+            ready=ready,
+            timers=tuple(sorted(timers, key=lambda t: t.due)),
+            messages=tuple(messages),
+            completed=bool(self.workflow.completed),
+            data=dict(self.workflow.data),
+        )
+
+    def _waiting(self) -> Iterator[Task]:
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            if getattr(task.task_spec, "event_definition", None) is not None:
+                yield task
+
+    def complete(self, key: str, data: Mapping[str, Any]) -> StepReport:
+        """Complete the ready human task ``key`` with ``data`` and run to the next wait."""
+        for task in self._ready_manual():
+            if _task_key(task.task_spec.name) == key:
+                task.set_data(**_jsonable(dict(data)))
+                task.run()
+                return self._run_engine([task])
+        raise NoSuchTask(key)
+
+    def deliver(self, message: str, payload: Mapping[str, Any]) -> StepReport | None:
+        """Deliver a message (objection, fraud, payment_confirmed); None if nothing waits for it."""
+        if message not in self.catchable_messages():
+            return None
+        event = BpmnEvent(MessageEventDefinition(message), _jsonable(dict(payload)))
+        self.workflow.catch(event)
+        return self._run_engine([])
+
+    def catchable_messages(self) -> set[str]:
+        """Messages some waiting event or event subprocess would catch now."""
+        names = {
+            t.task_spec.event_definition.name
+            for t in self._waiting()
+            if isinstance(t.task_spec.event_definition, MessageEventDefinition)
+        }
+        return names
+
+    def fire_due_timers(self) -> StepReport:
+        """Let timers whose instant has passed fire, and run on."""
+        self.workflow.refresh_timers()
+        return self._run_engine([])
+
+    def _run_engine(self, already: list[Task]) -> StepReport:
+        ran: list[Task] = list(already)
+        callback: Callable[[Task], None] = ran.append
+        before = len(ran) - 1
+        while len(ran) != before:
+            before = len(ran)
+            self.workflow.do_engine_steps(did_complete_task=callback)
+            self.workflow.refresh_timers()
+            self.workflow.do_engine_steps(did_complete_task=callback)
+        fired = tuple(
+            PendingTimer(
+                t.task_spec.name, TimerEventDefinition.get_datetime(t._get_internal_data("event_value"))
+            )
+            for t in ran
+            if isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)
+            and t._get_internal_data("event_value") is not None
+        )
+        merged: dict[str, Any] = {}
+        for task in ran:
+            merged.update(task.data)
+        merged.update(self.workflow.data)
+        return StepReport(tuple(t.task_spec.name for t in ran), fired, merged)
+
+    def digest(self) -> str:
+        """A digest of the canonical state (specs, states, data, timer due times), free of random ids."""
+        return hashlib.sha256(_canonical_json(self._canonical()).encode()).hexdigest()
+
+    def _canonical(self) -> list[Any]:
+        def walk(task: Task) -> Any:
+            node: list[Any] = [
+                task.task_spec.name,
+                TaskState.get_name(task.state),
+                task.data,
+                task._get_internal_data("event_value"),
+            ]
+            sub = self.workflow.subprocesses.get(task.id)
+            if sub is not None:
+                node.append(walk(sub.task_tree))
+            node.append([walk(child) for child in task.children])
+            return node
+
+        return [self.workflow.data, walk(self.workflow.task_tree)]
+
+
+def _canonical_json(value: Any) -> str:
+    return json.dumps(
+        _jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )

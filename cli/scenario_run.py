@@ -1,0 +1,236 @@
+"""Playing a scenario on a throw-away database and a virtual clock (scenarios/README.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+
+from bpmn.clock import VirtualClock
+from domain import deadlines
+from domain.calendar import SHANGHAI, BusinessCalendar
+from domain.errors import Violation
+from domain.idnumber import IdentityGenerator
+from domain.policy import Policy
+from domain.vocab import InstitutionStatus
+from store import event_log
+from store.catalogue import add_institutions, add_projects, add_training_records, ensure_user
+from store.db import create_schema, make_engine
+from store.tables import CaseRow, Institution, Notice, Objection, Payment, SlaBreach
+from tasks.commands import Actor, Outcome, file_objection, report_fraud, submit_task
+from tasks.runtime import Runtime
+from workflows.gateway import FakeGateway
+from workflows.payments import attempt_payment, due_payments, next_payment_at
+from workflows.sweep import next_timer_at, sweep_timers
+
+from cli.catalogue_seed import seed_demo_catalogue
+from cli.scenario_file import Scenario, StepSpec
+
+_FIGURES = ("opening_count", "attendance_base", "certified", "eligible", "amount_fen", "base_fen", "performance_fen")
+_MAX_MACHINERY_STEPS = 10_000
+_ID_LIKE = re.compile(r"\b\d{17}[\dXx]\b")
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return instant.astimezone(SHANGHAI).isoformat() if instant is not None else None
+
+
+class ScenarioRun:
+    """One scenario file played from start to end."""
+
+    def __init__(self, scenario: Scenario, text: str, calendar: BusinessCalendar) -> None:
+        self.scenario = scenario
+        if scenario.calendar is not None:
+            calendar = calendar.with_extra(scenario.calendar.holidays, scenario.calendar.workdays)
+        self.clock = VirtualClock(scenario.start)
+        self.rt = Runtime(make_engine("sqlite://"), self.clock, calendar, Policy().with_overrides(scenario.policy))
+        self.gateway = FakeGateway(scenario.gateway)
+        self.identities = IdentityGenerator(
+            hashlib.sha256(text.encode()).hexdigest(), exclude={m.upper() for m in _ID_LIKE.findall(text)}
+        )
+        self.cases: dict[str, int | None] = {}
+        self.step_results: list[dict[str, Any]] = []
+        create_schema(self.rt.db)
+        self._seed()
+
+    def _seed(self) -> None:
+        fixtures = self.scenario.fixtures
+        with self.rt.session() as session:
+            seed_demo_catalogue(session)
+            add_institutions(session, [(i.name, InstitutionStatus(i.status)) for i in fixtures.institutions])
+            add_projects(session, [(p.occupation, p.level) for p in fixtures.projects])
+            add_training_records(session, [(r.id_number, r.year, r.occupation) for r in fixtures.training_records])
+            session.commit()
+
+    # -- time -----------------------------------------------------------------------------------
+    def advance(self, target: datetime) -> None:
+        """Move the clock to ``target``, firing every timer and payment retry due on the way, in order."""
+        for _ in range(_MAX_MACHINERY_STEPS):
+            timer_at, pay_at = next_timer_at(self.rt), next_payment_at(self.rt)
+            candidates = []
+            if timer_at is not None and timer_at < target:
+                candidates.append((min(timer_at + timedelta(seconds=1), target), "timer"))
+            if pay_at is not None and pay_at <= target:
+                candidates.append((pay_at, "payment"))
+            if not candidates:
+                break
+            instant, kind = min(candidates)
+            if instant > self.clock.now():
+                self.clock.move_to(instant)
+            if kind == "timer":
+                sweep_timers(self.rt, self.clock.now())
+            else:
+                self._settle_payments()
+        else:
+            raise RuntimeError("machinery did not settle: a timer or payment keeps firing")
+        if target > self.clock.now():
+            self.clock.move_to(target)
+
+    def _settle_payments(self) -> None:
+        for payment_id in due_payments(self.rt, self.clock.now()):
+            attempt_payment(self.rt, self.gateway, payment_id)
+
+    # -- steps ----------------------------------------------------------------------------------
+    def _resolve_roster(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        resolved = dict(data)
+        roster = resolved.get("roster")
+        if isinstance(roster, Mapping) and set(roster) == {"generate"} and isinstance(roster["generate"], int):
+            resolved["roster"] = [
+                {"name": t.name, "id_number": t.id_number, "phone": t.phone, "group": t.group}
+                for t in self.identities.trainees(max(0, roster["generate"]))
+            ]
+        return resolved
+
+    def play_step(self, index: int, step: StepSpec) -> None:
+        """Play one step at its instant and record its result."""
+        self.advance(step.at)
+        case_id = self.cases.get(step.case)
+        if step.actor is not None:
+            with self.rt.session() as session:
+                ensure_user(session, step.actor.user, step.actor.role)
+                session.commit()
+        outcome = self._act(step, case_id)
+        if outcome.ok and outcome.case_id is not None:
+            self.cases[step.case] = outcome.case_id
+        self.cases.setdefault(step.case, None)
+        result: dict[str, Any] = {"index": index, "ok": outcome.ok}
+        if not outcome.ok:
+            result["error"] = outcome.errors[0].as_dict()
+            result["errors"] = [e.as_dict() for e in outcome.errors]
+        self.step_results.append(result)
+        self.advance(self.clock.now())
+        self._settle_payments()
+
+    def _act(self, step: StepSpec, case_id: int | None) -> Outcome:
+        if step.task is not None:
+            assert step.actor is not None  # noqa: S101 - checked when the file was read
+            actor = Actor(step.actor.user, step.actor.role)
+            data = self._resolve_roster(step.data) if step.task == "opening_application" else step.data
+            return submit_task(self.rt, case_id=case_id, actor=actor, task_key=step.task, data=data, label=step.case)
+        if case_id is None:
+            return Outcome(False, None, (Violation(_no_case_code(), None, "该案件尚未创建，无法办理此事件"),))
+        if step.event == "objection":
+            return file_objection(self.rt, case_id=case_id, data=step.data)
+        assert step.actor is not None  # noqa: S101 - checked when the file was read
+        return report_fraud(self.rt, case_id=case_id, actor=Actor(step.actor.user, step.actor.role), data=step.data)
+
+    def run(self) -> dict[str, Any]:
+        """Play every step, then move to `end`, and return the result object."""
+        for index, step in enumerate(self.scenario.steps):
+            self.play_step(index, step)
+        if self.scenario.end is not None:
+            self.advance(self.scenario.end)
+            self._settle_payments()
+        result: dict[str, Any] = {
+            "scenario": self.scenario.scenario,
+            "ok": True,
+            "steps": self.step_results,
+            "cases": {label: self.case_result(case_id) for label, case_id in self.cases.items()},
+        }
+        if self.scenario.expect is not None:
+            mismatches = expect_mismatches(self.scenario.expect, result)
+            result["ok"] = not mismatches
+            if mismatches:
+                result["mismatches"] = mismatches
+        return result
+
+    # -- results --------------------------------------------------------------------------------
+    def case_result(self, case_id: int | None) -> dict[str, Any]:
+        """The contract's per-case result."""
+        empty: dict[str, Any] = {"status": "draft", **dict.fromkeys(_FIGURES)}
+        if case_id is None:
+            empty.update(notice=None, payment={"deadline": None, "paid_at": None, "amount_fen": None,
+                                               "count": 0, "reference": None},
+                         sla_breaches=[], institution_status=None, history_hash=None)  # fmt: skip
+            return empty
+        with self.rt.session() as session:
+            case = session.get(CaseRow, case_id)
+            assert case is not None  # noqa: S101 - created by a step
+            out: dict[str, Any] = {"status": case.status, **{k: case.figures.get(k) for k in _FIGURES}}
+            notice = session.exec(
+                select(Notice).where(Notice.case_id == case_id).order_by(col(Notice.id).desc())
+            ).first()
+            out["notice"] = None
+            if notice is not None:
+                count = len(list(session.exec(select(Objection.id).where(Objection.notice_id == notice.id))))
+                out["notice"] = {"start": notice.start.isoformat(), "end": notice.end.isoformat(), "objections": count}
+            payment = session.exec(select(Payment).where(Payment.case_id == case_id)).first()
+            notice_end = case.figures.get("notice_end")
+            deadline = (
+                deadlines.payment_due(date.fromisoformat(notice_end), self.rt.policy, self.rt.calendar).date().isoformat()
+                if notice_end
+                else None
+            )
+            out["payment"] = {
+                "deadline": deadline,
+                "paid_at": _iso(payment.paid_at) if payment else None,
+                "amount_fen": payment.amount_fen if payment else None,
+                "count": self.gateway.payments_for(case_id),
+                "reference": payment.reference if payment else None,
+            }
+            breaches = session.exec(select(SlaBreach).where(SlaBreach.case_id == case_id).order_by(col(SlaBreach.due)))
+            out["sla_breaches"] = [{"rule": b.rule, "due": _iso(b.due)} for b in breaches]
+            institution = session.exec(select(Institution).where(Institution.name == case.institution)).first()
+            out["institution_status"] = institution.status if institution else None
+            last = event_log.head(session, case_id)
+            out["history_hash"] = last.hash if last else None
+        return out
+
+
+def _no_case_code() -> Any:
+    from domain.errors import ErrorCode
+
+    return ErrorCode.NO_SUCH_TASK
+
+
+def expect_mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:
+    """Where ``actual`` does not hold ``expected`` (a subset: mappings by key, steps by index)."""
+    if isinstance(expected, Mapping):
+        if not isinstance(actual, Mapping):
+            return [f"{path or '(top)'}: expected a mapping, got {actual!r}"]
+        out: list[str] = []
+        for key, value in expected.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if key == "steps" and path == "" and isinstance(value, list):
+                by_index = {s.get("index"): s for s in actual.get("steps", [])}
+                for i, want in enumerate(value):
+                    index = want.get("index", i) if isinstance(want, Mapping) else i
+                    out += expect_mismatches(want, by_index.get(index), f"steps[{index}]")
+            elif key not in actual:
+                out.append(f"{sub}: missing")
+            else:
+                out += expect_mismatches(value, actual[key], sub)
+        return out
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return [f"{path}: expected {expected!r}, got {actual!r}"]
+        return [m for i, (e, a) in enumerate(zip(expected, actual, strict=True)) for m in expect_mismatches(e, a, f"{path}[{i}]")]
+    if isinstance(expected, date | datetime):
+        expected = expected.isoformat()
+    if expected != actual and not (isinstance(expected, int | float) and isinstance(actual, int | float) and expected == actual):
+        return [f"{path}: expected {expected!r}, got {actual!r}"]
+    return []

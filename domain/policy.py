@@ -1,0 +1,201 @@
+"""Policy parameters of the lifecycle: the figures a bureau may change without code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from fractions import Fraction
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
+
+from domain.vocab import Level
+
+Count = Annotated[int, Field(strict=True, gt=0)]
+Percent = (
+    Annotated[int, Field(strict=True, ge=0, le=100)]
+    | Annotated[float, Field(strict=True, ge=0, le=100, allow_inf_nan=False)]
+)
+
+
+def exact_ratio(value: int | float) -> Fraction:
+    """The exact value of a policy figure as written (``64.9`` is 649/10, not its binary neighbour)."""
+    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+
+
+def _default_standards() -> dict[Level, int]:
+    """The illustrative standards shipped so the system runs out of the box (LIFECYCLE.md)."""
+    return {
+        Level.JUNIOR: 800,
+        Level.INTERMEDIATE: 1200,
+        Level.SENIOR: 1600,
+        Level.TECHNICIAN: 2400,
+        Level.SENIOR_TECHNICIAN: 3000,
+        Level.SPECIAL_ABILITY: 500,
+        Level.QUALIFIED_CERT: 300,
+        # 002: 1000 元 per person for (simulated) entrepreneurship training
+        Level.ENTREPRENEURSHIP: 1000,
+    }
+
+
+class PolicyError(ValueError):
+    """A policy parameter (override or bureau file) that cannot be accepted; ``field`` names it."""
+
+    def __init__(self, field: str | None, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class Policy(BaseModel):
+    """The parameters of the lifecycle with the contract's defaults (scenarios/README.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # 004 三(二): 每班人数不得超过50人（就业重点人群培训每班不得超过30人）
+    max_class_size: Count = 50
+    max_key_group_size: Count = 30
+    # 004 三(二): 技能实训不少于总课时的65%
+    min_practical_share: Percent = 65
+    # 004 (三)1: 培训开班3个工作日前 ... 提交培训开班申请
+    opening_lead_working_days: Count = 3
+    # 004 (三)3: 结业前 3 天 ... 提出考核申请
+    assessment_lead_days: Count = 3
+    # 004 (三)2: 开班当日实际参加培训人数低于计划申报人数 90% 的取消本次培训班
+    opening_day_min_pct: Percent = 90
+    # 004 (三)2: 抽查中培训学员平均人数低于开班人数 90% 的，补贴资金按平均人数为基准予以核拨
+    spot_check_min_pct: Percent = 90
+    min_spot_checks: Count = 1
+    # 000 五(三): 全脱产不超过3个月，半脱产不超过6个月
+    full_time_max_months: Count = 3
+    part_time_max_months: Count = 6
+    # 004 (三)4: 人社部门应在7个工作日内完成受理及审核工作 (the form says 15)
+    claim_review_days: Count = 7
+    # 004 (三)4: 不少于3个工作日的公示
+    notice_days: Count = 3
+    # design card: payment within 7 (working) days after the notice closes
+    payment_days: Count = 7
+    # 003 (十一): 原则上考核补贴不低于补贴总额的20%
+    performance_pct: Percent = 20
+    # 004 三(三): 满意度调查，低于85%的停止培训开班，限期整改
+    min_satisfaction_pct: Percent = 85
+    # 000: no repeat of the same occupation; off by default (004 only forbids a second class in the year)
+    forbid_repeat_occupation: Annotated[bool, Field(strict=True)] = False
+    # 003 (十一): 各市(州)...制定差异化补贴标准; 元 per person
+    standards: dict[Level, Count] = Field(default_factory=_default_standards)
+    # 004: the work plan is dated 2021年5月8日
+    effective_from: date = date(2021, 5, 8)
+
+    @field_validator("performance_pct")
+    @classmethod
+    def _performance_at_least_20(cls, value: int | float) -> int | float:
+        # 003 (十一): 考核补贴不低于补贴总额的20%
+        if value < 20:  # noqa: PLR2004 - the clause's own figure, not a tunable
+            raise ValueError("below_20")
+        return value
+
+    @field_validator("standards")
+    @classmethod
+    def _every_level(cls, value: dict[Level, int]) -> dict[Level, int]:
+        missing = [level for level in Level if level not in value]
+        if missing:
+            raise ValueError(f"missing:{missing[0].value}")
+        return value
+
+    def standard_yuan(self, level: Level) -> int:
+        """The subsidy standard of ``level`` in 元 per person."""
+        return self.standards[level]
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Policy:
+        """A validated copy with ``overrides`` applied; ``standards`` merges per level."""
+        data = self.model_dump()
+        for key, value in overrides.items():
+            if key not in type(self).model_fields:
+                raise PolicyError(
+                    str(key), f"未知的策略参数 {key!r}：请检查拼写，可用的参数见 policy_default.yaml"
+                )
+            data[key] = _merged_standards(data["standards"], value) if key == "standards" else value
+        try:
+            return type(self).model_validate(data)
+        except ValidationError as exc:
+            raise _policy_error(exc) from None
+
+
+def _merged_standards(current: dict[Level, int], value: object) -> dict[Level, object]:
+    """``current`` with the per-level figures of an override."""
+    if not isinstance(value, Mapping):
+        raise PolicyError(
+            "standards", "策略参数 standards 应为“级别: 每人补贴元数”的映射，例如 {中级工: 1200}"
+        )
+    merged: dict[Level, object] = dict(current)
+    for name, amount in value.items():
+        try:
+            level = Level(name)
+        except ValueError:
+            known = "、".join(level.value for level in Level)
+            raise PolicyError(
+                f"standards.{name}", f"策略参数 standards.{name} 的级别无法识别：可用的级别为 {known}"
+            ) from None
+        merged[level] = amount
+    return merged
+
+
+_REASONS: dict[str, str] = {
+    "greater_than": "必须是大于 0 的整数",
+    "greater_than_equal": "不得小于 0",
+    "less_than_equal": "不得大于 100",
+    "int_type": "必须是整数",
+    "bool_type": "必须是 true 或 false",
+    "finite_number": "必须是有限的数",
+    "date_type": "必须是日期，例如 2021-05-08",
+    "date_from_datetime_parsing": "必须是日期，例如 2021-05-08",
+    "dict_type": "应为“级别: 每人补贴元数”的映射",
+}
+
+
+_PERCENT_FIELDS = frozenset(
+    {
+        "min_practical_share",
+        "opening_day_min_pct",
+        "spot_check_min_pct",
+        "performance_pct",
+        "min_satisfaction_pct",
+    }
+)
+
+
+def _describe(error: ErrorDetails) -> tuple[str, str]:
+    """The field path and the Chinese reason of one pydantic error."""
+    # union branches add "constrained-int" / "constrained-float" to the location: not a field
+    loc = [str(part) for part in error["loc"] if not str(part).startswith("constrained-")]
+    field = ".".join(loc) or "policy"
+    message = str(error.get("msg", ""))
+    if message.endswith("below_20"):
+        return field, "绩效（考核）补贴比例不得低于 20%（003 (十一)），请改为 20 到 100 之间的数"
+    if field in _PERCENT_FIELDS and error["type"] in ("int_type", "float_type"):
+        return field, "必须是 0 到 100 之间的数（百分比）"
+    return field, _REASONS.get(error["type"], "取值无效，请按 policy_default.yaml 中的说明填写")
+
+
+def _policy_error(exc: ValidationError) -> PolicyError:
+    """One PolicyError naming the first bad field (every bad field listed in the message)."""
+    reasons: dict[str, str] = {}
+    for error in exc.errors():
+        field, reason = _describe(error)
+        reasons.setdefault(field, reason)
+    text = "；".join(f"策略参数 {field} {reason}" for field, reason in reasons.items())
+    return PolicyError(next(iter(reasons)), text)
+
+
+def load_policy(text: str) -> Policy:
+    """A bureau's policy file (YAML): the defaults with the file's parameters applied."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PolicyError(None, f"策略文件不是有效的 YAML：{exc}") from exc
+    if data is None:
+        return Policy()
+    if not isinstance(data, Mapping):
+        raise PolicyError(None, "策略文件应为“参数名: 取值”的映射，参见 policy_default.yaml")
+    return Policy().with_overrides(data)

@@ -1,0 +1,170 @@
+"""Typed, validated inputs of every user task and event: what forms/ hands to the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.vocab import (
+    AssessmentKind,
+    Decision,
+    FundSource,
+    InvestigationOutcome,
+    Level,
+    PaymentDecision,
+    Schedule,
+    SignIn,
+    TrainingMode,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Trainee:
+    """One line of the roster (花名册): real-name trainee (004 attachment 2)."""
+
+    name: str
+    id_number: str
+    phone: str
+    group: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningApplication:
+    """开班申请 (004 (三)1, attachment 2 "开班申请")."""
+
+    institution: str
+    contact_name: str
+    contact_phone: str
+    bank_name: str
+    bank_account: str
+    batch: str
+    start_date: date
+    end_date: date
+    schedule: Schedule
+    class_hours: int
+    practical_hours: int
+    occupation: str
+    level: Level
+    planned_count: int
+    mode: TrainingMode
+    key_group: bool
+    roster: tuple[Trainee, ...]
+    teaching_plan: str
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A review step's verdict (初审 / 复核 / 人社审核 of an opening or a claim)."""
+
+    decision: Decision
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningDayCheck:
+    """开班当日检查 (004 (三)2)."""
+
+    actual_count: int
+    sign_in: SignIn
+    materials_kept: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SpotCheck:
+    """过程抽查 during training (004 (三)2)."""
+
+    date: date
+    place: str
+    teachers_present: int
+    attendance: int
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRequest:
+    """结业考核申请 (004 (三)3)."""
+
+    date: date
+    kinds: tuple[AssessmentKind, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KindResult:
+    """Participants and certificates obtained (取证人数) for one assessment kind."""
+
+    kind: AssessmentKind
+    participants: int
+    certified: int
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentResult:
+    """结业考核结果 and the satisfaction survey (004 (三)3, 三(三))."""
+
+    results: tuple[KindResult, ...]
+    satisfaction_pct: float
+
+    @property
+    def certified(self) -> int:
+        """Certificates obtained over every kind."""
+        return sum(r.certified for r in self.results)
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyClaim:
+    """补贴申领 with the signed commitment (004 (三)4)."""
+
+    claimed_count: int
+    commitment: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Investigation:
+    """Outcome of the investigation of an objection during the notice (004 (三)4)."""
+
+    decision: InvestigationOutcome
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentApproval:
+    """人社审核 of the payment."""
+
+    decision: PaymentDecision
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class Disbursement:
+    """资金拨付 by finance."""
+
+    fund_source: FundSource
+
+
+@dataclass(frozen=True, slots=True)
+class Objection:
+    """An objection filed by anyone during the public notice."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FraudReport:
+    """Fraud found at any stage (003 (十), 000 五)."""
+
+    reason: str
+
+
+TaskInput = (
+    OpeningApplication
+    | Review
+    | OpeningDayCheck
+    | SpotCheck
+    | AssessmentRequest
+    | AssessmentResult
+    | SubsidyClaim
+    | Investigation
+    | PaymentApproval
+    | Disbursement
+    | Objection
+    | FraudReport
+)

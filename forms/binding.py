@@ -1,0 +1,162 @@
+"""Typed records of domain/records.py built from form data that has passed its schema."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from domain.records import (
+    AssessmentRequest,
+    AssessmentResult,
+    Disbursement,
+    FraudReport,
+    Investigation,
+    KindResult,
+    Objection,
+    OpeningApplication,
+    OpeningDayCheck,
+    PaymentApproval,
+    Review,
+    SpotCheck,
+    SubsidyClaim,
+    TaskInput,
+    Trainee,
+)
+from domain.vocab import (
+    AssessmentKind,
+    Decision,
+    FundSource,
+    InvestigationOutcome,
+    Level,
+    PaymentDecision,
+    Schedule,
+    SignIn,
+    TrainingMode,
+)
+
+Data = dict[str, Any]
+
+
+def _opening_application(d: Data) -> OpeningApplication:
+    """开班申请 with dates, enums and the roster as trainees."""
+    return OpeningApplication(
+        institution=d["institution"],
+        contact_name=d["contact_name"],
+        contact_phone=d["contact_phone"],
+        bank_name=d["bank_name"],
+        bank_account=d["bank_account"],
+        batch=d["batch"],
+        start_date=date.fromisoformat(d["start_date"]),
+        end_date=date.fromisoformat(d["end_date"]),
+        schedule=Schedule(d["schedule"]),
+        class_hours=d["class_hours"],
+        practical_hours=d["practical_hours"],
+        occupation=d["occupation"],
+        level=Level(d["level"]),
+        planned_count=d["planned_count"],
+        mode=TrainingMode(d["mode"]),
+        key_group=d["key_group"],
+        roster=tuple(
+            Trainee(name=t["name"], id_number=t["id_number"], phone=t["phone"], group=t["group"])
+            for t in d["roster"]
+        ),
+        teaching_plan=d["teaching_plan"],
+    )
+
+
+def _review(d: Data) -> Review:
+    """A review step's verdict; the comment defaults to empty."""
+    return Review(decision=Decision(d["decision"]), comment=d.get("comment", ""))
+
+
+def _opening_day_check(d: Data) -> OpeningDayCheck:
+    """开班当日检查."""
+    return OpeningDayCheck(
+        actual_count=d["actual_count"], sign_in=SignIn(d["sign_in"]), materials_kept=d["materials_kept"]
+    )
+
+
+def _spot_check(d: Data) -> SpotCheck:
+    """过程抽查."""
+    return SpotCheck(
+        date=date.fromisoformat(d["date"]),
+        place=d["place"],
+        teachers_present=d["teachers_present"],
+        attendance=d["attendance"],
+    )
+
+
+def _assessment_request(d: Data) -> AssessmentRequest:
+    """结业考核申请."""
+    return AssessmentRequest(
+        date=date.fromisoformat(d["date"]), kinds=tuple(AssessmentKind(k) for k in d["kinds"])
+    )
+
+
+def _assessment_result(d: Data) -> AssessmentResult:
+    """结业考核结果; an integral satisfaction is kept as a float."""
+    return AssessmentResult(
+        results=tuple(
+            KindResult(
+                kind=AssessmentKind(r["kind"]), participants=r["participants"], certified=r["certified"]
+            )
+            for r in d["results"]
+        ),
+        satisfaction_pct=float(d["satisfaction_pct"]),
+    )
+
+
+def _subsidy_claim(d: Data) -> SubsidyClaim:
+    """补贴申领; a false commitment passes here and is refused by the domain."""
+    return SubsidyClaim(claimed_count=d["claimed_count"], commitment=d["commitment"])
+
+
+def _investigation(d: Data) -> Investigation:
+    """异议核查."""
+    return Investigation(decision=InvestigationOutcome(d["decision"]), comment=d.get("comment", ""))
+
+
+def _payment_approval(d: Data) -> PaymentApproval:
+    """拨付审核."""
+    return PaymentApproval(decision=PaymentDecision(d["decision"]), comment=d.get("comment", ""))
+
+
+def _disbursement(d: Data) -> Disbursement:
+    """资金拨付."""
+    return Disbursement(fund_source=FundSource(d["fund_source"]))
+
+
+def _objection(d: Data) -> Objection:
+    """异议 during the notice."""
+    return Objection(text=d["text"])
+
+
+def _fraud(d: Data) -> FraudReport:
+    """违规查处."""
+    return FraudReport(reason=d["reason"])
+
+
+BUILDERS: dict[str, Callable[[Data], TaskInput]] = {
+    "opening_application": _opening_application,
+    "opening_first_review": _review,
+    "opening_recheck": _review,
+    "opening_approval": _review,
+    "opening_day_check": _opening_day_check,
+    "spot_check": _spot_check,
+    "assessment_request": _assessment_request,
+    "assessment_result": _assessment_result,
+    "subsidy_claim": _subsidy_claim,
+    "claim_first_review": _review,
+    "claim_recheck": _review,
+    "objection_investigation": _investigation,
+    "payment_approval": _payment_approval,
+    "disbursement": _disbursement,
+    "objection": _objection,
+    "fraud": _fraud,
+}
+
+
+def bind(form_id: str, data: Data) -> TaskInput:
+    """The typed record of a form whose data has passed the form's schema."""
+    return BUILDERS[form_id](data)

@@ -1,0 +1,87 @@
+"""The append-only, hash-chained case event log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from store.tables import CaseEvent
+
+GENESIS = "0" * 64
+
+
+def canonical(value: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 text kept."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def event_hash(prev_hash: str, body: dict[str, Any]) -> str:
+    """sha256(prev_hash ‖ canonical JSON of the event body)."""
+    return hashlib.sha256((prev_hash + canonical(body)).encode()).hexdigest()
+
+
+def _body(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "case_id": event.case_id,
+        "seq": event.seq,
+        "type": event.type,
+        "actor": event.actor,
+        "payload": event.payload,
+        "at": event.at.isoformat(),
+        "digest": event.digest,
+    }
+
+
+def head(session: Session, case_id: int) -> CaseEvent | None:
+    """The last event of a case."""
+    stmt = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq).desc())
+    return session.exec(stmt).first()
+
+
+def append(
+    session: Session,
+    case_id: int,
+    type_: str,
+    actor: str | None,
+    payload: dict[str, Any],
+    at: datetime,
+    digest: str,
+) -> CaseEvent:
+    """Append one event after the case's head (unique (case_id, seq) guards races)."""
+    last = head(session, case_id)
+    event = CaseEvent(
+        case_id=case_id,
+        seq=(last.seq + 1) if last else 1,
+        type=type_,
+        actor=actor,
+        payload=json.loads(canonical(payload)),
+        at=at,
+        digest=digest,
+        prev_hash=last.hash if last else GENESIS,
+        hash="",
+    )
+    event.hash = event_hash(event.prev_hash, _body(event))
+    session.add(event)
+    return event
+
+
+def events(session: Session, case_id: int) -> list[CaseEvent]:
+    """A case's events in order."""
+    stmt = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq))
+    return list(session.exec(stmt))
+
+
+def verify_chain(session: Session, case_id: int) -> str | None:
+    """None when the chain is intact, else a description of the first break."""
+    prev = GENESIS
+    for event in events(session, case_id):
+        if event.prev_hash != prev:
+            return f"event {event.seq}: prev_hash does not match"
+        if event_hash(prev, _body(event)) != event.hash:
+            return f"event {event.seq}: hash does not match its content"
+        prev = event.hash
+    return None

@@ -1,0 +1,222 @@
+"""SQLModel tables: cases with their engine snapshot, the hash-chained event log, projections."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from store.types import AwareDateTime
+
+
+class DeploymentRow(SQLModel, table=True):
+    """A deployed set of models (BPMN + DMN + policy), stored once, pinned by content hash."""
+
+    __tablename__ = "deployment"
+    id: str = Field(primary_key=True, max_length=64)
+    policy: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_type=AwareDateTime)
+
+
+class DeploymentFile(SQLModel, table=True):
+    """One model file of a deployment."""
+
+    __tablename__ = "deployment_file"
+    deployment_id: str = Field(primary_key=True, foreign_key="deployment.id", max_length=64)
+    name: str = Field(primary_key=True, max_length=200)
+    content: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Institution(SQLModel, table=True):
+    """A training institution of the catalogue (003 (十): black/white list)."""
+
+    __tablename__ = "institution"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=200)
+    status: str = Field(max_length=20)
+    status_reason: str = ""
+    updated_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+
+
+class Project(SQLModel, table=True):
+    """A published subsidised project: occupation + level (003 (三))."""
+
+    __tablename__ = "project"
+    __table_args__ = (UniqueConstraint("occupation", "level"),)
+    id: int | None = Field(default=None, primary_key=True)
+    occupation: str = Field(max_length=100)
+    level: str = Field(max_length=20)
+
+
+class UserRow(SQLModel, table=True):
+    """A person using the system, with the roles they hold."""
+
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=100)
+    display_name: str = ""
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    password_hash: str | None = None
+
+
+class TrainingRecord(SQLModel, table=True):
+    """An earlier subsidised training of a person (002: once a year; 000: no repeat occupation)."""
+
+    __tablename__ = "training_record"
+    id: int | None = Field(default=None, primary_key=True)
+    id_number: str = Field(index=True, max_length=18)
+    year: int
+    occupation: str = Field(max_length=100)
+    source: str = ""
+
+
+class CaseRow(SQLModel, table=True):
+    """One training class from application to payment, with its engine snapshot (a cache of the log)."""
+
+    __tablename__ = "case"
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = Field(max_length=100, index=True)
+    deployment_id: str = Field(foreign_key="deployment.id", max_length=64)
+    process_id: str = Field(max_length=100)
+    applicant: str = Field(max_length=100, index=True)
+    institution: str = Field(max_length=200)
+    occupation: str = Field(max_length=100)
+    level: str = Field(max_length=20)
+    batch: str = Field(max_length=100)
+    start_date: date
+    end_date: date
+    planned_count: int
+    opening_approved: bool = False
+    status: str = Field(max_length=20, index=True)
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    snapshot: str = Field(sa_column=Column(Text, nullable=False))
+    digest: str = Field(max_length=64)
+    version: int = 1
+    created_at: datetime = Field(sa_type=AwareDateTime)
+    updated_at: datetime = Field(sa_type=AwareDateTime)
+
+
+
+class CaseEvent(SQLModel, table=True):
+    """Append-only, hash-chained log of every command on a case; never updated or deleted."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    seq: int
+    type: str = Field(max_length=40)
+    actor: str | None = Field(default=None, max_length=100)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(sa_type=AwareDateTime)
+    digest: str = Field(max_length=64)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class RosterEntry(SQLModel, table=True):
+    """One trainee of a case's current roster (花名册)."""
+
+    __tablename__ = "roster_entry"
+    __table_args__ = (Index("ix_roster_id_number", "id_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    position: int
+    name: str = Field(max_length=50)
+    id_number: str = Field(max_length=18)
+    phone: str = Field(max_length=30)
+    group: str = Field(max_length=50)
+
+
+class HumanTask(SQLModel, table=True):
+    """Projection of a human task: open → claimed → completed (or withdrawn)."""
+
+    __tablename__ = "human_task"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    task_key: str = Field(max_length=60)
+    spec_id: str = Field(max_length=100)
+    title: str = ""
+    role: str = Field(max_length=30, index=True)
+    status: str = Field(max_length=20, index=True)
+    assignee: str | None = Field(default=None, max_length=100)
+    due_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    created_at: datetime = Field(sa_type=AwareDateTime)
+    completed_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    completed_by: str | None = None
+
+
+class Timer(SQLModel, table=True):
+    """Projection of a waiting timer, indexed by due time for the sweep."""
+
+    __tablename__ = "timer"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    spec_id: str = Field(max_length=100)
+    due_at: datetime = Field(index=True, sa_type=AwareDateTime)
+
+
+class SpotCheckRow(SQLModel, table=True):
+    """A spot check filed during training (004 (三)2)."""
+
+    __tablename__ = "spot_check"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    checked_on: date
+    place: str
+    teachers_present: int
+    attendance: int
+
+
+class Notice(SQLModel, table=True):
+    """A public notice of a claim (004 (三)4): masked names, class, amount."""
+
+    __tablename__ = "notice"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    start: date
+    end: date
+    amount_fen: int
+    published_at: datetime = Field(sa_type=AwareDateTime)
+
+
+class Objection(SQLModel, table=True):
+    """An objection filed by anyone during a notice."""
+
+    __tablename__ = "objection"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    notice_id: int = Field(foreign_key="notice.id")
+    text: str
+    filed_at: datetime = Field(sa_type=AwareDateTime)
+    outcome: str | None = None
+
+
+class Payment(SQLModel, table=True):
+    """The one payment of a case, with its idempotency key and retry state."""
+
+    __tablename__ = "payment"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", unique=True)
+    idempotency_key: str = Field(unique=True, max_length=100)
+    amount_fen: int
+    fund_source: str
+    status: str = Field(max_length=20, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, index=True, sa_type=AwareDateTime)
+    reference: str | None = None
+    paid_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    last_error: str | None = None
+
+
+class SlaBreach(SQLModel, table=True):
+    """An SLA deadline that passed with the work not done."""
+
+    __tablename__ = "sla_breach"
+    __table_args__ = (UniqueConstraint("case_id", "rule", "due"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    rule: str = Field(max_length=40)
+    due: datetime = Field(sa_type=AwareDateTime)

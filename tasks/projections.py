@@ -1,0 +1,83 @@
+"""Query projections kept in step with each command: human tasks, timers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bpmn.engine import EngineView
+from domain import deadlines
+from store.tables import CaseRow, HumanTask, Notice, Timer
+from tasks.runtime import Runtime
+
+_REVIEW = ("opening_first_review", "opening_recheck", "opening_approval")
+_CLAIM = ("claim_first_review", "claim_recheck")
+_PAYMENT = ("payment_approval", "disbursement")
+
+
+def due_at(rt: Runtime, case: CaseRow, task_key: str, figures: Mapping[str, Any]) -> datetime | None:
+    """The SLA deadline a human task works against, if it has one."""
+    if task_key in _REVIEW:
+        return deadlines.opening_review_due(case.start_date)
+    if task_key in _CLAIM and figures.get("claim_date"):
+        return deadlines.claim_review_due(date.fromisoformat(figures["claim_date"]), rt.policy, rt.calendar)
+    if task_key in _PAYMENT and figures.get("notice_end"):
+        return deadlines.payment_due(date.fromisoformat(figures["notice_end"]), rt.policy, rt.calendar)
+    return None
+
+
+def sync(
+    rt: Runtime,
+    session: Session,
+    case_id: int,
+    view: EngineView,
+    figures: Mapping[str, Any],
+    completed: str | None,
+    actor: str | None,
+    now: datetime,
+) -> None:
+    """Bring the case's human_task and timer rows in line with what the engine waits for."""
+    case = session.get(CaseRow, case_id)
+    assert case is not None  # noqa: S101 - called inside the case's transaction
+    open_rows = list(
+        session.exec(select(HumanTask).where(HumanTask.case_id == case_id, col(HumanTask.status).in_(("open", "claimed"))))
+    )
+    ready = {t.spec_id: t for t in view.ready}
+    for row in open_rows:
+        if row.spec_id in ready:
+            del ready[row.spec_id]
+            continue
+        row.status = "completed" if row.task_key == completed else "withdrawn"
+        row.completed_at = now
+        row.completed_by = actor if row.task_key == completed else None
+        session.add(row)
+    for task in ready.values():
+        session.add(
+            HumanTask(
+                case_id=case_id, task_key=task.key, spec_id=task.spec_id, title=task.title,
+                role=task.lane or "", status="open", due_at=due_at(rt, case, task.key, figures), created_at=now,
+            )
+        )  # fmt: skip
+    for timer in session.exec(select(Timer).where(Timer.case_id == case_id)):
+        session.delete(timer)
+    for pending in view.timers:
+        session.add(Timer(case_id=case_id, spec_id=pending.spec_id, due_at=pending.due))
+
+
+def last_completed_by(session: Session, case_id: int | None, task_key: str) -> str | None:
+    """Who completed the latest ``task_key`` of the case (for four-eyes)."""
+    stmt = (
+        select(HumanTask.completed_by)
+        .where(HumanTask.case_id == case_id, HumanTask.task_key == task_key, HumanTask.status == "completed")
+        .order_by(col(HumanTask.completed_at).desc(), col(HumanTask.id).desc())
+    )
+    return session.exec(stmt).first()
+
+
+def latest_notice(session: Session, case_id: int) -> Notice | None:
+    """The case's latest public notice."""
+    stmt = select(Notice).where(Notice.case_id == case_id).order_by(col(Notice.id).desc())
+    return session.exec(stmt).first()

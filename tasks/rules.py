@@ -1,0 +1,105 @@
+"""Which domain rules guard each human task, and what each task hands to the diagram."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from domain import deadlines, headcount
+from domain.errors import ErrorCode, Violation
+from domain.opening import check_opening
+from domain.records import (
+    AssessmentRequest,
+    AssessmentResult,
+    Disbursement,
+    Investigation,
+    OpeningApplication,
+    OpeningDayCheck,
+    PaymentApproval,
+    Review,
+    SpotCheck,
+    SubsidyClaim,
+    TaskInput,
+)
+from store.catalogue import DbCatalogue, DbTrainingRegistry
+from store.tables import CaseRow, SpotCheckRow
+from tasks.runtime import Runtime
+
+
+def _opening_count(case: CaseRow | None) -> int:
+    if case is None:
+        return 0
+    value = case.figures.get("opening_count")
+    return int(value) if value is not None else case.planned_count
+
+
+def check(rt: Runtime, session: Session, case: CaseRow | None, task_key: str, value: TaskInput) -> list[Violation]:
+    """Every rule violation of this submission, in form order (empty: accepted)."""
+    today = rt.today()
+    if isinstance(value, OpeningApplication):
+        registry = DbTrainingRegistry(session, excluding_case=case.id if case else None)
+        return check_opening(
+            value, filed_on=today, policy=rt.policy, calendar=rt.calendar,
+            registry=registry, catalogue=DbCatalogue(session),
+        )  # fmt: skip
+    if isinstance(value, OpeningDayCheck) and case is not None:
+        return headcount.check_opening_day(value.actual_count, case.planned_count)
+    if isinstance(value, SpotCheck):
+        return headcount.check_spot_check(value.attendance, _opening_count(case))
+    if isinstance(value, AssessmentRequest) and case is not None:
+        # 004 (三)3: the assessment request is filed at least 3 days before the end date.
+        last = deadlines.assessment_request_deadline(case.end_date, rt.policy)
+        if today > last:
+            return [Violation(ErrorCode.TOO_LATE, "date", f"结业考核申请须在结业日 {case.end_date} 前 "
+                              f"{rt.policy.assessment_lead_days} 天（{last} 前）提出，已逾期")]
+        return []
+    if isinstance(value, AssessmentResult):
+        return headcount.check_assessment_result(value.results, _opening_count(case))
+    if isinstance(value, SubsidyClaim):
+        return headcount.check_claim(value.claimed_count, value.commitment, _opening_count(case))
+    return []
+
+
+def spot_attendances(session: Session, case_id: int | None) -> list[int]:
+    """Attendances of the spot checks filed so far, in order."""
+    stmt = select(SpotCheckRow.attendance).where(SpotCheckRow.case_id == case_id).order_by(col(SpotCheckRow.id))
+    return list(session.exec(stmt))
+
+
+def engine_data(
+    session: Session, case: CaseRow | None, task_key: str, value: TaskInput, today: date, actor: str
+) -> dict[str, Any]:
+    """The small set of scalars the diagram needs from this submission (rosters stay in tables)."""
+    data: dict[str, Any] = {"today": today.isoformat(), "actor": actor}
+    case_id = case.id if case else None
+    match value:
+        case OpeningApplication():
+            data.update(
+                institution=value.institution, occupation=value.occupation, level=value.level.value,
+                start_date=value.start_date.isoformat(), end_date=value.end_date.isoformat(),
+                planned_count=value.planned_count, key_group=value.key_group,
+            )  # fmt: skip
+        case Review() | Investigation() | PaymentApproval():
+            data.update(decision=value.decision.value, comment=value.comment)
+        case OpeningDayCheck():
+            data.update(actual_count=value.actual_count)
+        case SpotCheck():
+            assert case_id is not None  # noqa: S101 - spot checks exist only on a case
+            session.add(
+                SpotCheckRow(
+                    case_id=case_id, checked_on=value.date, place=value.place,
+                    teachers_present=value.teachers_present, attendance=value.attendance,
+                )
+            )  # fmt: skip
+            data.update(attendance=value.attendance, spot_attendances=[*spot_attendances(session, case_id)])
+        case AssessmentRequest():
+            data.update(assessment_date=value.date.isoformat(), spot_attendances=spot_attendances(session, case_id))
+        case AssessmentResult():
+            data.update(certified=value.certified, satisfaction_pct=value.satisfaction_pct)
+        case SubsidyClaim():
+            data.update(claimed_count=value.claimed_count)
+        case Disbursement():
+            data.update(fund_source=value.fund_source.value)
+    return data

@@ -1,0 +1,26 @@
+"""Fixtures of the forms tests: a valid opening application from the contract's examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+# The contract lives beside the project: /work/shared next to /work/main.
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "scenarios" / "examples"
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    """The directory of the contract's example scenarios."""
+    return EXAMPLES
+
+
+@pytest.fixture
+def application() -> dict[str, Any]:
+    """A valid 开班申请 as a scenario file writes it (dates are date objects), from example 04."""
+    doc = yaml.safe_load((EXAMPLES / "04_bad_applications.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = doc["steps"][0]["data"]
+    return data

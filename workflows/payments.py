@@ -1,0 +1,72 @@
+"""Payment steps: send due payment orders to the gateway, exactly once whatever fails."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+
+from store.tables import CaseRow, Payment
+from tasks.commands import deliver_message
+from tasks.runtime import Runtime
+from workflows.gateway import GatewayError, GatewayTimeout, PaymentGateway, PaymentOrder
+
+# Back-off between attempts: 1 min, 5 min, 15 min, 1 h, then every 4 h.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
+LATER = timedelta(hours=4)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failed attempt."""
+    return RETRY_DELAYS[attempts - 1] if 0 < attempts <= len(RETRY_DELAYS) else LATER
+
+
+def due_payments(rt: Runtime, now: datetime) -> list[int]:
+    """Ids of payments whose next attempt is due."""
+    with rt.session() as session:
+        stmt = (
+            select(Payment.id)
+            .where(Payment.status == "pending", col(Payment.next_attempt_at) <= now)
+            .order_by(col(Payment.next_attempt_at))
+        )
+        return [i for i in session.exec(stmt) if i is not None]
+
+
+def next_payment_at(rt: Runtime) -> datetime | None:
+    """When the earliest pending payment is due."""
+    with rt.session() as session:
+        stmt = select(Payment.next_attempt_at).where(Payment.status == "pending").order_by(col(Payment.next_attempt_at))
+        return session.exec(stmt).first()
+
+
+def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> str:
+    """One attempt: `paid`, or `retry` with the next attempt scheduled. Idempotent by key."""
+    with rt.session() as session:
+        payment = session.get(Payment, payment_id)
+        if payment is None or payment.status != "pending":
+            return "skipped"
+        now = rt.now()
+        order = PaymentOrder(payment.idempotency_key, payment.case_id, payment.amount_fen, payment.fund_source)
+        payment.attempts += 1
+        try:
+            receipt = gateway.pay(order, now)
+        except (GatewayError, GatewayTimeout) as failure:
+            payment.last_error = f"{type(failure).__name__}: {failure}"
+            payment.next_attempt_at = now + retry_delay(payment.attempts)
+            session.add(payment)
+            session.commit()
+            return "retry"
+        payment.status = "paid"
+        payment.reference = receipt.reference
+        payment.paid_at = receipt.paid_at
+        payment.next_attempt_at = None
+        session.add(payment)
+        case = session.get(CaseRow, payment.case_id)
+        assert case is not None  # noqa: S101 - foreign key
+        deliver_message(
+            rt, session, case, "payment_confirmed",
+            {"reference": receipt.reference, "paid_at": receipt.paid_at.isoformat(), "amount_fen": receipt.amount_fen},
+            None,
+        )  # fmt: skip
+        session.commit()
+        return "paid"
