@@ -46,7 +46,8 @@ def _check(tree: ast.AST, source: str) -> None:
 def _compile(source: str, mode: str) -> CodeType:
     tree = ast.parse(source, mode=mode)
     _check(tree, source)
-    return compile(tree, "<diagram>", mode)
+    code: CodeType = compile(source, "<diagram>", mode)
+    return code
 
 
 def check_source(source: str, *, script: bool = False) -> None:

@@ -9,7 +9,17 @@ from store.catalogue import add_institutions, add_projects
 
 # 004 attachment 1: the institutions of the Jiyuan work plan.
 DEMO_INSTITUTIONS = ("济源职业技术学院", "济源技师学院", "济源市劳动就业培训中心", "济源市机械高级技工学校")
-DEMO_OCCUPATIONS = ("焊工", "电工", "钳工", "车工", "家政服务员", "养老护理员", "育婴员", "中式烹调师", "电子商务师")
+DEMO_OCCUPATIONS = (
+    "焊工",
+    "电工",
+    "钳工",
+    "车工",
+    "家政服务员",
+    "养老护理员",
+    "育婴员",
+    "中式烹调师",
+    "电子商务师",
+)
 
 
 def seed_demo_catalogue(session: Session) -> None:

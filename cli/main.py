@@ -15,7 +15,9 @@ from cli.scenario_file import ScenarioMalformed, parse_scenario
 from domain.calendar import BusinessCalendar
 
 app = typer.Typer(help="subsidyflow: 补贴性职业技能培训全流程", no_args_is_help=True, add_completion=False)
-scenario_app = typer.Typer(help="Play scenario files: the executable contract of the lifecycle.", no_args_is_help=True)
+scenario_app = typer.Typer(
+    help="Play scenario files: the executable contract of the lifecycle.", no_args_is_help=True
+)
 app.add_typer(scenario_app, name="scenario")
 console = Console()
 err_console = Console(stderr=True)
@@ -84,6 +86,24 @@ def _print_summary(results: list[dict[str, Any]]) -> None:
         for mismatch in result.get("mismatches", []):
             table.add_row(str(result["scenario"]), "✗", "", mismatch, "", "")
     console.print(table)
+
+
+@app.command()
+def demo(
+    database: Annotated[Path, typer.Option(help="the embedded database file (recreated)")] = Path(
+        "var/subsidyflow.db"
+    ),
+) -> None:
+    """Seed the demo into the embedded database (afresh), play one case to payment and show the rest."""
+    from cli.demo import print_timeline, print_waiting, run_demo
+
+    console.print(f"[bold]subsidyflow 演示[/bold]：重新创建 {database}（旧的演示数据不保留）")
+    run = run_demo(database, operator_calendar(), console)
+    main_id = run.cases.get("main")
+    if main_id is not None:
+        print_timeline(run.rt, main_id, console)
+    print_waiting(run.rt, console)
+    console.print(f"数据库：{database}；再次运行 `subsidyflow demo` 会从头重建。")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from bpmn.clock import VirtualClock
+from cli.catalogue_seed import seed_demo_catalogue
+from cli.scenario_file import Scenario, StepSpec
 from domain import deadlines
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.errors import Violation
@@ -27,10 +29,15 @@ from workflows.gateway import FakeGateway
 from workflows.payments import attempt_payment, due_payments, next_payment_at
 from workflows.sweep import next_timer_at, sweep_timers
 
-from cli.catalogue_seed import seed_demo_catalogue
-from cli.scenario_file import Scenario, StepSpec
-
-_FIGURES = ("opening_count", "attendance_base", "certified", "eligible", "amount_fen", "base_fen", "performance_fen")
+_FIGURES = (
+    "opening_count",
+    "attendance_base",
+    "certified",
+    "eligible",
+    "amount_fen",
+    "base_fen",
+    "performance_fen",
+)
 _MAX_MACHINERY_STEPS = 10_000
 _ID_LIKE = re.compile(r"\b\d{17}[\dXx]\b")
 
@@ -42,12 +49,14 @@ def _iso(instant: datetime | None) -> str | None:
 class ScenarioRun:
     """One scenario file played from start to end."""
 
-    def __init__(self, scenario: Scenario, text: str, calendar: BusinessCalendar) -> None:
+    def __init__(
+        self, scenario: Scenario, text: str, calendar: BusinessCalendar, db_url: str = "sqlite://"
+    ) -> None:
         self.scenario = scenario
         if scenario.calendar is not None:
             calendar = calendar.with_extra(scenario.calendar.holidays, scenario.calendar.workdays)
         self.clock = VirtualClock(scenario.start)
-        self.rt = Runtime(make_engine("sqlite://"), self.clock, calendar, Policy().with_overrides(scenario.policy))
+        self.rt = Runtime(make_engine(db_url), self.clock, calendar, Policy().with_overrides(scenario.policy))
         self.gateway = FakeGateway(scenario.gateway)
         self.identities = IdentityGenerator(
             hashlib.sha256(text.encode()).hexdigest(), exclude={m.upper() for m in _ID_LIKE.findall(text)}
@@ -63,7 +72,9 @@ class ScenarioRun:
             seed_demo_catalogue(session)
             add_institutions(session, [(i.name, InstitutionStatus(i.status)) for i in fixtures.institutions])
             add_projects(session, [(p.occupation, p.level) for p in fixtures.projects])
-            add_training_records(session, [(r.id_number, r.year, r.occupation) for r in fixtures.training_records])
+            add_training_records(
+                session, [(r.id_number, r.year, r.occupation) for r in fixtures.training_records]
+            )
             session.commit()
 
     # -- time -----------------------------------------------------------------------------------
@@ -98,7 +109,11 @@ class ScenarioRun:
     def _resolve_roster(self, data: Mapping[str, Any]) -> dict[str, Any]:
         resolved = dict(data)
         roster = resolved.get("roster")
-        if isinstance(roster, Mapping) and set(roster) == {"generate"} and isinstance(roster["generate"], int):
+        if (
+            isinstance(roster, Mapping)
+            and set(roster) == {"generate"}
+            and isinstance(roster["generate"], int)
+        ):
             resolved["roster"] = [
                 {"name": t.name, "id_number": t.id_number, "phone": t.phone, "group": t.group}
                 for t in self.identities.trainees(max(0, roster["generate"]))
@@ -130,13 +145,17 @@ class ScenarioRun:
             assert step.actor is not None  # noqa: S101 - checked when the file was read
             actor = Actor(step.actor.user, step.actor.role)
             data = self._resolve_roster(step.data) if step.task == "opening_application" else step.data
-            return submit_task(self.rt, case_id=case_id, actor=actor, task_key=step.task, data=data, label=step.case)
+            return submit_task(
+                self.rt, case_id=case_id, actor=actor, task_key=step.task, data=data, label=step.case
+            )
         if case_id is None:
             return Outcome(False, None, (Violation(_no_case_code(), None, "该案件尚未创建，无法办理此事件"),))
         if step.event == "objection":
             return file_objection(self.rt, case_id=case_id, data=step.data)
         assert step.actor is not None  # noqa: S101 - checked when the file was read
-        return report_fraud(self.rt, case_id=case_id, actor=Actor(step.actor.user, step.actor.role), data=step.data)
+        return report_fraud(
+            self.rt, case_id=case_id, actor=Actor(step.actor.user, step.actor.role), data=step.data
+        )
 
     def run(self) -> dict[str, Any]:
         """Play every step, then move to `end`, and return the result object."""
@@ -177,11 +196,17 @@ class ScenarioRun:
             out["notice"] = None
             if notice is not None:
                 count = len(list(session.exec(select(Objection.id).where(Objection.notice_id == notice.id))))
-                out["notice"] = {"start": notice.start.isoformat(), "end": notice.end.isoformat(), "objections": count}
+                out["notice"] = {
+                    "start": notice.start.isoformat(),
+                    "end": notice.end.isoformat(),
+                    "objections": count,
+                }
             payment = session.exec(select(Payment).where(Payment.case_id == case_id)).first()
             notice_end = case.figures.get("notice_end")
             deadline = (
-                deadlines.payment_due(date.fromisoformat(notice_end), self.rt.policy, self.rt.calendar).date().isoformat()
+                deadlines.payment_due(date.fromisoformat(notice_end), self.rt.policy, self.rt.calendar)
+                .date()
+                .isoformat()
                 if notice_end
                 else None
             )
@@ -192,9 +217,13 @@ class ScenarioRun:
                 "count": self.gateway.payments_for(case_id),
                 "reference": payment.reference if payment else None,
             }
-            breaches = session.exec(select(SlaBreach).where(SlaBreach.case_id == case_id).order_by(col(SlaBreach.due)))
+            breaches = session.exec(
+                select(SlaBreach).where(SlaBreach.case_id == case_id).order_by(col(SlaBreach.due))
+            )
             out["sla_breaches"] = [{"rule": b.rule, "due": _iso(b.due)} for b in breaches]
-            institution = session.exec(select(Institution).where(Institution.name == case.institution)).first()
+            institution = session.exec(
+                select(Institution).where(Institution.name == case.institution)
+            ).first()
             out["institution_status"] = institution.status if institution else None
             last = event_log.head(session, case_id)
             out["history_hash"] = last.hash if last else None
@@ -228,9 +257,15 @@ def expect_mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [f"{path}: expected {expected!r}, got {actual!r}"]
-        return [m for i, (e, a) in enumerate(zip(expected, actual, strict=True)) for m in expect_mismatches(e, a, f"{path}[{i}]")]
+        return [
+            m
+            for i, (e, a) in enumerate(zip(expected, actual, strict=True))
+            for m in expect_mismatches(e, a, f"{path}[{i}]")
+        ]
     if isinstance(expected, date | datetime):
         expected = expected.isoformat()
-    if expected != actual and not (isinstance(expected, int | float) and isinstance(actual, int | float) and expected == actual):
+    if expected != actual and not (
+        isinstance(expected, int | float) and isinstance(actual, int | float) and expected == actual
+    ):
         return [f"{path}: expected {expected!r}, got {actual!r}"]
     return []

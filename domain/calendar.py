@@ -47,13 +47,20 @@ class YearCalendar:
 
 
 @cache
-def _package_covers(year: int) -> bool:
-    """Whether the chinese_calendar package carries ``year``."""
+def _package_year(year: int) -> YearCalendar | None:
+    """The chinese_calendar package's data for ``year`` (read once per year), None when it lacks the year."""
+    first = date(year, 1, 1)
     try:
-        chinese_calendar.is_workday(date(year, 1, 1))
+        chinese_calendar.is_workday(first)
     except NotImplementedError:
-        return False
-    return True
+        return None
+    days = [first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)]
+    works = {d for d in days if chinese_calendar.is_workday(d)}
+    return YearCalendar(
+        year,
+        holidays=frozenset(d for d in days if d.weekday() < _SATURDAY and d not in works),
+        workdays=frozenset(d for d in works if d.weekday() >= _SATURDAY),
+    )
 
 
 class BusinessCalendar:
@@ -72,16 +79,14 @@ class BusinessCalendar:
 
     def covers(self, year: int) -> bool:
         """Whether working-day data exists for ``year``."""
-        return year in self._operator or _package_covers(year)
+        return year in self._operator or _package_year(year) is not None
 
     def is_workday(self, d: date) -> bool:
         """Whether ``d`` is a working day; raises CalendarMissing for an uncovered year."""
-        own = self._operator.get(d.year)
-        if own is not None:
-            return own.is_workday(d)
-        if not _package_covers(d.year):
+        year = self._operator.get(d.year) or _package_year(d.year)
+        if year is None:
             raise CalendarMissing(d.year)
-        return bool(chinese_calendar.is_workday(d))
+        return year.is_workday(d)
 
     def add_working_days(self, d: date, n: int) -> date:
         """The n-th working day after ``d`` (``d`` itself not counted); n == 0 gives ``d``."""

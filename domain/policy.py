@@ -173,7 +173,7 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
     message = str(error.get("msg", ""))
     if message.endswith("below_20"):
         return field, "绩效（考核）补贴比例不得低于 20%（003 (十一)），请改为 20 到 100 之间的数"
-    if field in _PERCENT_FIELDS and error["type"] in ("int_type", "float_type"):
+    if field in _PERCENT_FIELDS and error["type"] in {"int_type", "float_type"}:
         return field, "必须是 0 到 100 之间的数（百分比）"
     return field, _REASONS.get(error["type"], "取值无效，请按 policy_default.yaml 中的说明填写")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -53,8 +53,10 @@ class DbTrainingRegistry:
 
     def trained_in_year(self, id_number: str, year: int) -> bool:
         """002: subsidy once a person a year; 004: 学员年度内不得重复培训."""
-        stmt = select(func.count()).select_from(TrainingRecord).where(
-            TrainingRecord.id_number == id_number, TrainingRecord.year == year
+        stmt = (
+            select(func.count())
+            .select_from(TrainingRecord)
+            .where(TrainingRecord.id_number == id_number, TrainingRecord.year == year)
         )
         if self.session.exec(stmt).one() > 0:
             return True
@@ -62,15 +64,19 @@ class DbTrainingRegistry:
 
     def trained_in_occupation(self, id_number: str, occupation: str) -> bool:
         """000: no repeat of the same occupation (policy forbid_repeat_occupation)."""
-        stmt = select(func.count()).select_from(TrainingRecord).where(
-            TrainingRecord.id_number == id_number, TrainingRecord.occupation == occupation
+        stmt = (
+            select(func.count())
+            .select_from(TrainingRecord)
+            .where(TrainingRecord.id_number == id_number, TrainingRecord.occupation == occupation)
         )
         if self.session.exec(stmt).one() > 0:
             return True
         return any(c.occupation == occupation for c in self._roster_cases(id_number))
 
 
-def set_institution_status(session: Session, name: str, status: InstitutionStatus, reason: str, at: datetime) -> None:
+def set_institution_status(
+    session: Session, name: str, status: InstitutionStatus, reason: str, at: datetime
+) -> None:
     """Change an institution's catalogue status (suspension, black-listing)."""
     row = session.exec(select(Institution).where(Institution.name == name)).first()
     if row is None:
@@ -117,5 +123,3 @@ def ensure_user(session: Session, username: str, role: str | None = None) -> Use
     session.add(row)
     session.flush()
     return row
-
-

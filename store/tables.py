@@ -98,7 +98,6 @@ class CaseRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=AwareDateTime)
 
 
-
 class CaseEvent(SQLModel, table=True):
     """Append-only, hash-chained log of every command on a case; never updated or deleted."""
 

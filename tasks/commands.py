@@ -19,7 +19,7 @@ from bpmn.engine import CaseRun, NoSuchTask, StepReport
 from domain.calendar import CalendarMissing
 from domain.errors import ErrorCode, Refused, Violation
 from domain.records import OpeningApplication
-from domain.vocab import Decision, InstitutionStatus, Role
+from domain.vocab import InstitutionStatus, Role
 from forms.validator import validate
 from store import event_log
 from store.catalogue import ensure_user, set_institution_status
@@ -196,7 +196,11 @@ def _replace_roster(session: Session, case: CaseRow, app: OpeningApplication) ->
     session.flush()
     assert case.id is not None  # noqa: S101 - persisted
     for i, t in enumerate(app.roster):
-        session.add(RosterEntry(case_id=case.id, position=i, name=t.name, id_number=t.id_number, phone=t.phone, group=t.group))
+        session.add(
+            RosterEntry(
+                case_id=case.id, position=i, name=t.name, id_number=t.id_number, phone=t.phone, group=t.group
+            )
+        )
     case.institution, case.occupation, case.level = app.institution, app.occupation, app.level.value
     case.batch, case.start_date, case.end_date = app.batch, app.start_date, app.end_date
     case.planned_count = app.planned_count
@@ -246,7 +250,9 @@ def _commit_step(
     }
     session.flush()
     result = session.execute(
-        update(CaseRow).where(col(CaseRow.id) == case.id, col(CaseRow.version) == case.version).values(**values)
+        update(CaseRow)
+        .where(col(CaseRow.id) == case.id, col(CaseRow.version) == case.version)
+        .values(**values)
     )
     if getattr(result, "rowcount", 0) != 1:
         raise CaseConflict(case.id)
@@ -269,7 +275,9 @@ def _apply_effects(
         if timer.spec_id.startswith("sla_"):
             rule = timer.spec_id.removeprefix("sla_")
             exists = session.exec(
-                select(SlaBreach).where(SlaBreach.case_id == case.id, SlaBreach.rule == rule, SlaBreach.due == timer.due)
+                select(SlaBreach).where(
+                    SlaBreach.case_id == case.id, SlaBreach.rule == rule, SlaBreach.due == timer.due
+                )
             ).first()
             if exists is None:
                 session.add(SlaBreach(case_id=case.id, rule=rule, due=timer.due))
@@ -321,7 +329,16 @@ def deliver_message(
     report = run.deliver(message, payload)
     if report is None:
         return False
-    _commit_step(rt, session, case, run, report, f"message:{message}", actor, {"message": message, "payload": dict(payload)})
+    _commit_step(
+        rt,
+        session,
+        case,
+        run,
+        report,
+        f"message:{message}",
+        actor,
+        {"message": message, "payload": dict(payload)},
+    )
     return True
 
 
@@ -334,13 +351,17 @@ def file_objection(rt: Runtime, *, case_id: int, data: Mapping[str, Any]) -> Out
         case = session.get(CaseRow, case_id)
         notice = projections.latest_notice(session, case_id) if case else None
         if case is None or notice is None or case.status not in ("notice", "investigation"):
-            return Outcome(False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件不在公示期内，不受理异议"),))
+            return Outcome(
+                False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件不在公示期内，不受理异议"),)
+            )
         text = str(data.get("text", ""))
         assert notice.id is not None  # noqa: S101 - persisted
         session.add(Objection(case_id=case_id, notice_id=notice.id, text=text, filed_at=rt.now()))
         if not deliver_message(rt, session, case, "objection", {"text": text}, None):
             # An investigation is already open: the objection is recorded and joins it.
-            event_log.append(session, case_id, "objection_joined", None, {"text": text}, rt.now(), case.digest)
+            event_log.append(
+                session, case_id, "objection_joined", None, {"text": text}, rt.now(), case.digest
+            )
         session.commit()
     return Outcome(True, case_id)
 
@@ -348,7 +369,9 @@ def file_objection(rt: Runtime, *, case_id: int, data: Mapping[str, Any]) -> Out
 def report_fraud(rt: Runtime, *, case_id: int, actor: Actor, data: Mapping[str, Any]) -> Outcome:
     """Fraud found at any stage stops the case and black-lists the institution (003 (十), 000 五)."""
     if actor.role not in (Role.INSPECTOR.value, Role.APPROVER.value):
-        return Outcome(False, case_id, (Violation(ErrorCode.FORBIDDEN, None, "只有检查人员或人社审核人可以认定骗补"),))
+        return Outcome(
+            False, case_id, (Violation(ErrorCode.FORBIDDEN, None, "只有检查人员或人社审核人可以认定骗补"),)
+        )
     form = validate("fraud", data)
     if not form.ok:
         return Outcome(False, case_id, form.errors)
@@ -358,17 +381,23 @@ def report_fraud(rt: Runtime, *, case_id: int, actor: Actor, data: Mapping[str, 
         if actor.role not in user.roles:
             return Outcome(False, case_id, (Violation(ErrorCode.FORBIDDEN, None, "您没有该角色"),))
         if case is None or case.status in ("stopped", "rejected", "cancelled"):
-            return Outcome(False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件已结束，不能再认定骗补"),))
+            return Outcome(
+                False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件已结束，不能再认定骗补"),)
+            )
         payload = {"reason": str(data.get("reason", ""))}
         if case.status == "paid":
             _start_recovery(rt, session, case, actor.user, payload)
         elif not deliver_message(rt, session, case, "fraud", payload, actor.user):
-            return Outcome(False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件当前不能认定骗补"),))
+            return Outcome(
+                False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件当前不能认定骗补"),)
+            )
         session.commit()
     return Outcome(True, case_id)
 
 
-def _start_recovery(rt: Runtime, session: Session, case: CaseRow, actor: str, payload: dict[str, Any]) -> None:
+def _start_recovery(
+    rt: Runtime, session: Session, case: CaseRow, actor: str, payload: dict[str, Any]
+) -> None:
     """A paid case found fraudulent: black-list and open the recovery of the money (fraud_recovery)."""
     data = {"institution": case.institution, "amount_fen": case.figures.get("amount_fen"), **payload}
     run, report = CaseRun.start(rt.deployment, rt.environment(), rt.clock, data, process_id="fraud_recovery")
@@ -386,8 +415,8 @@ def fire_timers(rt: Runtime, case_id: int) -> bool:
         if not report.ran:
             return False
         fired = [{"timer": t.spec_id, "due": t.due.isoformat()} for t in report.fired]
-        _commit_step(rt, session, case, run, report, "timers_fired", None, {"fired": fired, "at": rt.now().isoformat()})
+        _commit_step(
+            rt, session, case, run, report, "timers_fired", None, {"fired": fired, "at": rt.now().isoformat()}
+        )
         session.commit()
     return True
-
-

@@ -43,7 +43,11 @@ def sync(
     case = session.get(CaseRow, case_id)
     assert case is not None  # noqa: S101 - called inside the case's transaction
     open_rows = list(
-        session.exec(select(HumanTask).where(HumanTask.case_id == case_id, col(HumanTask.status).in_(("open", "claimed"))))
+        session.exec(
+            select(HumanTask).where(
+                HumanTask.case_id == case_id, col(HumanTask.status).in_(("open", "claimed"))
+            )
+        )
     )
     ready = {t.spec_id: t for t in view.ready}
     for row in open_rows:

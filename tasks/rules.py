@@ -35,7 +35,9 @@ def _opening_count(case: CaseRow | None) -> int:
     return int(value) if value is not None else case.planned_count
 
 
-def check(rt: Runtime, session: Session, case: CaseRow | None, task_key: str, value: TaskInput) -> list[Violation]:
+def check(
+    rt: Runtime, session: Session, case: CaseRow | None, task_key: str, value: TaskInput
+) -> list[Violation]:
     """Every rule violation of this submission, in form order (empty: accepted)."""
     today = rt.today()
     if isinstance(value, OpeningApplication):
@@ -52,8 +54,14 @@ def check(rt: Runtime, session: Session, case: CaseRow | None, task_key: str, va
         # 004 (三)3: the assessment request is filed at least 3 days before the end date.
         last = deadlines.assessment_request_deadline(case.end_date, rt.policy)
         if today > last:
-            return [Violation(ErrorCode.TOO_LATE, "date", f"结业考核申请须在结业日 {case.end_date} 前 "
-                              f"{rt.policy.assessment_lead_days} 天（{last} 前）提出，已逾期")]
+            return [
+                Violation(
+                    ErrorCode.TOO_LATE,
+                    "date",
+                    f"结业考核申请须在结业日 {case.end_date} 前 "
+                    f"{rt.policy.assessment_lead_days} 天（{last} 前）提出，已逾期",
+                )
+            ]
         return []
     if isinstance(value, AssessmentResult):
         return headcount.check_assessment_result(value.results, _opening_count(case))
@@ -64,7 +72,9 @@ def check(rt: Runtime, session: Session, case: CaseRow | None, task_key: str, va
 
 def spot_attendances(session: Session, case_id: int | None) -> list[int]:
     """Attendances of the spot checks filed so far, in order."""
-    stmt = select(SpotCheckRow.attendance).where(SpotCheckRow.case_id == case_id).order_by(col(SpotCheckRow.id))
+    stmt = (
+        select(SpotCheckRow.attendance).where(SpotCheckRow.case_id == case_id).order_by(col(SpotCheckRow.id))
+    )
     return list(session.exec(stmt))
 
 
@@ -95,7 +105,9 @@ def engine_data(
             )  # fmt: skip
             data.update(attendance=value.attendance, spot_attendances=[*spot_attendances(session, case_id)])
         case AssessmentRequest():
-            data.update(assessment_date=value.date.isoformat(), spot_attendances=spot_attendances(session, case_id))
+            data.update(
+                assessment_date=value.date.isoformat(), spot_attendances=spot_attendances(session, case_id)
+            )
         case AssessmentResult():
             data.update(certified=value.certified, satisfaction_pct=value.satisfaction_pct)
         case SubsidyClaim():

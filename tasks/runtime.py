@@ -51,7 +51,9 @@ class Runtime:
         """The case's live workflow, from its snapshot, on the deployment it is pinned to."""
         deployment = self.deployment
         if case.deployment_id != deployment.id:
-            rows = session.exec(select(DeploymentFile).where(DeploymentFile.deployment_id == case.deployment_id))
+            rows = session.exec(
+                select(DeploymentFile).where(DeploymentFile.deployment_id == case.deployment_id)
+            )
             deployment = deploy({r.name: r.content.encode() for r in rows})
         return CaseRun.load(deployment, case.snapshot, self.environment(), self.clock)
 

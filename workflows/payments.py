@@ -35,7 +35,11 @@ def due_payments(rt: Runtime, now: datetime) -> list[int]:
 def next_payment_at(rt: Runtime) -> datetime | None:
     """When the earliest pending payment is due."""
     with rt.session() as session:
-        stmt = select(Payment.next_attempt_at).where(Payment.status == "pending").order_by(col(Payment.next_attempt_at))
+        stmt = (
+            select(Payment.next_attempt_at)
+            .where(Payment.status == "pending")
+            .order_by(col(Payment.next_attempt_at))
+        )
         return session.exec(stmt).first()
 
 
@@ -46,7 +50,9 @@ def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> st
         if payment is None or payment.status != "pending":
             return "skipped"
         now = rt.now()
-        order = PaymentOrder(payment.idempotency_key, payment.case_id, payment.amount_fen, payment.fund_source)
+        order = PaymentOrder(
+            payment.idempotency_key, payment.case_id, payment.amount_fen, payment.fund_source
+        )
         payment.attempts += 1
         try:
             receipt = gateway.pay(order, now)

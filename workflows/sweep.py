@@ -20,7 +20,9 @@ def next_timer_at(rt: Runtime) -> datetime | None:
 def due_cases(rt: Runtime, now: datetime) -> list[int]:
     """Cases with a timer due before ``now``, earliest first."""
     with rt.session() as session:
-        rows = session.exec(select(Timer.case_id, Timer.due_at).where(col(Timer.due_at) < now).order_by(col(Timer.due_at)))
+        rows = session.exec(
+            select(Timer.case_id, Timer.due_at).where(col(Timer.due_at) < now).order_by(col(Timer.due_at))
+        )
         seen: dict[int, None] = {}
         for case_id, _ in rows:
             seen.setdefault(case_id, None)

@@ -3,55 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
+from domain_fakes import INSTITUTION, FakeCatalogue, FakeRegistry, roster
 
 from domain.calendar import BusinessCalendar
-from domain.idnumber import IdentityGenerator
 from domain.policy import Policy
-from domain.records import OpeningApplication, Trainee
-from domain.vocab import InstitutionStatus, Level, Schedule, TrainingMode
-
-INSTITUTION = "济源技师学院"
-
-
-@dataclass
-class FakeRegistry:
-    """Earlier subsidised training: (id, year) and (id, occupation) pairs."""
-
-    years: set[tuple[str, int]] = field(default_factory=set)
-    occupations: set[tuple[str, str]] = field(default_factory=set)
-
-    def trained_in_year(self, id_number: str, year: int) -> bool:
-        """Whether the person had a class in ``year``."""
-        return (id_number, year) in self.years
-
-    def trained_in_occupation(self, id_number: str, occupation: str) -> bool:
-        """Whether the person had a class of ``occupation``."""
-        return (id_number, occupation) in self.occupations
-
-
-@dataclass
-class FakeCatalogue:
-    """Institutions with a status and the published (occupation, level) projects."""
-
-    institutions: dict[str, InstitutionStatus] = field(
-        default_factory=lambda: {INSTITUTION: InstitutionStatus.ACTIVE}
-    )
-    projects: set[tuple[str, Level]] = field(
-        default_factory=lambda: {(o, lv) for o in ("焊工", "钳工") for lv in Level}
-    )
-
-    def institution_status(self, name: str) -> InstitutionStatus | None:
-        """The institution's status or None."""
-        return self.institutions.get(name)
-
-    def is_published(self, occupation: str, level: Level) -> bool:
-        """Whether the project is published."""
-        return (occupation, level) in self.projects
+from domain.records import OpeningApplication
+from domain.vocab import Level, Schedule, TrainingMode
 
 
 @pytest.fixture(scope="session")
@@ -76,11 +38,6 @@ def registry() -> FakeRegistry:
 def catalogue() -> FakeCatalogue:
     """One active institution; 焊工 and 钳工 published at every level."""
     return FakeCatalogue()
-
-
-def roster(n: int, seed: str = "tests") -> tuple[Trainee, ...]:
-    """``n`` valid, unique trainees."""
-    return tuple(IdentityGenerator(seed).trainees(n))
 
 
 @pytest.fixture

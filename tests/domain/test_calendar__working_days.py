@@ -142,7 +142,7 @@ def test_end_of_day_and_local_date() -> None:
     assert end.isoformat() == "2026-05-15T23:59:59+08:00"
     assert local_date(datetime(2026, 5, 15, 16, 30, tzinfo=UTC)) == date(2026, 5, 16)
     with pytest.raises(ValueError, match="时区"):
-        local_date(datetime(2026, 5, 15, 16, 30))  # noqa: DTZ001 - the naive datetime is the point
+        local_date(datetime(2026, 5, 15, 16, 30))
 
 
 _DATES = st.dates(

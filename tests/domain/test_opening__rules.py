@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from conftest import FakeCatalogue, FakeRegistry, roster
+from domain_fakes import FakeCatalogue, FakeRegistry, roster
 
 from domain.calendar import BusinessCalendar
 from domain.errors import ErrorCode, Violation
@@ -153,19 +153,20 @@ def test_impossible_values_are_invalid_fields(
 
 
 @pytest.mark.parametrize(
-    ("schedule", "start", "ok_end", "late_end"),
+    ("schedule", "dates"),
     [
-        (Schedule.FULL_TIME, date(2026, 3, 9), date(2026, 6, 9), date(2026, 6, 10)),
-        (Schedule.PART_TIME, date(2026, 3, 9), date(2026, 9, 9), date(2026, 9, 10)),
-        (Schedule.FULL_TIME, date(2025, 11, 30), date(2026, 2, 28), date(2026, 3, 1)),
-        (Schedule.FULL_TIME, date(2023, 11, 30), date(2024, 2, 29), date(2024, 3, 1)),
-        (Schedule.PART_TIME, date(2026, 8, 31), date(2027, 2, 28), date(2027, 3, 1)),
+        (Schedule.FULL_TIME, (date(2026, 3, 9), date(2026, 6, 9), date(2026, 6, 10))),
+        (Schedule.PART_TIME, (date(2026, 3, 9), date(2026, 9, 9), date(2026, 9, 10))),
+        (Schedule.FULL_TIME, (date(2025, 11, 30), date(2026, 2, 28), date(2026, 3, 1))),
+        (Schedule.FULL_TIME, (date(2023, 11, 30), date(2024, 2, 29), date(2024, 3, 1))),
+        (Schedule.PART_TIME, (date(2026, 8, 31), date(2027, 2, 28), date(2027, 3, 1))),
     ],
 )
 def test_duration_in_calendar_months(
-    schedule: Schedule, start: date, ok_end: date, late_end: date, make_app: MakeApp, check: Check
+    schedule: Schedule, dates: tuple[date, date, date], make_app: MakeApp, check: Check
 ) -> None:
     """000 五(三): 全脱产不超过3个月，半脱产不超过6个月 — calendar months, day clamped to the month's end."""
+    start, ok_end, late_end = dates
     filed = date(2004, 1, 1)  # long before any start: only the duration is in question
     assert check(make_app(schedule=schedule, start_date=start, end_date=ok_end), filed_on=filed) == []
     found = check(make_app(schedule=schedule, start_date=start, end_date=late_end), filed_on=filed)

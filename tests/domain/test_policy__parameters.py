@@ -62,7 +62,7 @@ def test_overrides_are_applied_and_standards_merge(policy: Policy) -> None:
 def test_policy_is_frozen(policy: Policy) -> None:
     """Nobody edits a policy in place."""
     with pytest.raises(ValidationError):
-        policy.notice_days = 5  # type: ignore[misc]
+        policy.notice_days = 5
 
 
 @pytest.mark.parametrize(

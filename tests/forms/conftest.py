@@ -12,12 +12,6 @@ import yaml
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "scenarios" / "examples"
 
 
-@pytest.fixture(scope="session")
-def examples_dir() -> Path:
-    """The directory of the contract's example scenarios."""
-    return EXAMPLES
-
-
 @pytest.fixture
 def application() -> dict[str, Any]:
     """A valid 开班申请 as a scenario file writes it (dates are date objects), from example 04."""

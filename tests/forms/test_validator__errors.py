@@ -34,7 +34,10 @@ def test_a_missing_field_names_it_in_chinese(application: dict[str, Any]) -> Non
 
 def test_a_missing_roster_field_has_the_item_path(application: dict[str, Any]) -> None:
     del application["roster"][2]["phone"]
-    assert only("opening_application", application) == ("roster[2].phone", "缺少必填项：花名册第3人的联系电话")
+    assert only("opening_application", application) == (
+        "roster[2].phone",
+        "缺少必填项：花名册第3人的联系电话",
+    )
 
 
 def test_an_unknown_field_is_to_be_deleted(application: dict[str, Any]) -> None:
@@ -56,7 +59,9 @@ def test_a_bad_date_says_the_format(application: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("bad", ["2026-02-30", "2026-13-01", "20260309", "2026-3-9", "", 20260309])
 def test_the_date_format_is_really_checked(bad: object) -> None:
-    field, message = only("spot_check", {"date": bad, "place": "车间", "teachers_present": 1, "attendance": 1})
+    field, message = only(
+        "spot_check", {"date": bad, "place": "车间", "teachers_present": 1, "attendance": 1}
+    )
     assert field == "date"
     assert message.startswith("抽查日期 须为日期")
 
@@ -89,7 +94,9 @@ def test_class_hours_start_at_one(application: dict[str, Any]) -> None:
     assert only("opening_application", application) == ("class_hours", "总课时 不能小于 1")
 
 
-@pytest.mark.parametrize(("bad", "message"), [(100.5, "不能大于 100"), (-1, "不能小于 0"), (True, "须为数字")])
+@pytest.mark.parametrize(
+    ("bad", "message"), [(100.5, "不能大于 100"), (-1, "不能小于 0"), (True, "须为数字")]
+)
 def test_satisfaction_is_a_percentage(bad: object, message: str) -> None:
     data = {"results": [{"kind": "结业考核", "participants": 3, "certified": 3}], "satisfaction_pct": bad}
     assert only("assessment_result", data)[1].startswith(f"满意度 {message}")
@@ -114,7 +121,10 @@ def test_a_bad_result_line_has_its_path() -> None:
         ],
         "satisfaction_pct": 90,
     }
-    assert only("assessment_result", data) == ("results[1].certified", "考核结果第2项的取证人数 须为整数，例如 37")
+    assert only("assessment_result", data) == (
+        "results[1].certified",
+        "考核结果第2项的取证人数 须为整数，例如 37",
+    )
 
 
 def test_an_empty_result_list_is_refused() -> None:
@@ -224,9 +234,10 @@ def test_a_false_commitment_passes_the_form() -> None:
 
 
 def test_strings_are_trimmed() -> None:
-    assert validate("objection", {"text": "  有学员未参加培训\n"}).unwrap() == validate(
-        "objection", {"text": "有学员未参加培训"}
-    ).unwrap()
+    assert (
+        validate("objection", {"text": "  有学员未参加培训\n"}).unwrap()
+        == validate("objection", {"text": "有学员未参加培训"}).unwrap()
+    )
     assert only("fraud", {"reason": " \n "}) == ("reason", "违规情况 不能为空")
 
 
@@ -270,11 +281,11 @@ def test_one_message_per_field() -> None:
     assert len(refused("opening_first_review", {"decision": 5})) == 1
 
 
-def test_a_form_that_is_not_a_mapping_is_one_error_without_a_field() -> None:
-    for bad in (None, [], "decision: approve", 1):
-        field, message = only("opening_first_review", bad)
-        assert field is None
-        assert message.startswith("表单数据须为一组「字段: 值」")
+@pytest.mark.parametrize("bad", [None, [], "decision: approve", 1])
+def test_a_form_that_is_not_a_mapping_is_one_error_without_a_field(bad: object) -> None:
+    field, message = only("opening_first_review", bad)
+    assert field is None
+    assert message.startswith("表单数据须为一组「字段: 值」")
 
 
 def test_an_empty_form_lists_every_missing_field() -> None:

@@ -62,7 +62,12 @@ RECORD_TYPES: dict[str, type] = {
 def handwritten_roster(n: int) -> list[dict[str, Any]]:
     """N roster lines standing in for ``roster: {generate: N}``, which the scenario runner resolves."""
     return [
-        {"name": f"学员{i}", "id_number": f"4108811995030{i:05d}", "phone": f"139{i:08d}", "group": "企业职工"}
+        {
+            "name": f"学员{i}",
+            "id_number": f"4108811995030{i:05d}",
+            "phone": f"139{i:08d}",
+            "group": "企业职工",
+        }
         for i in range(n)
     ]
 
@@ -113,9 +118,9 @@ def test_opening_application_becomes_a_typed_record(application: dict[str, Any])
 
 
 def test_the_later_forms_become_typed_records() -> None:
-    assert validate("opening_day_check", {"actual_count": 40, "sign_in": "face", "materials_kept": True}).value == (
-        OpeningDayCheck(40, SignIn.FACE, True)
-    )
+    assert validate(
+        "opening_day_check", {"actual_count": 40, "sign_in": "face", "materials_kept": True}
+    ).value == (OpeningDayCheck(40, SignIn.FACE, True))
     spot = {"date": date(2026, 3, 25), "place": "实训车间2", "teachers_present": 2, "attendance": 39}
     assert validate("spot_check", spot).value == SpotCheck(date(2026, 3, 25), "实训车间2", 2, 39)
     request = {"date": "2026-04-21", "kinds": ["职业技能等级认定", "结业考核"]}
@@ -135,9 +140,9 @@ def test_the_later_forms_become_typed_records() -> None:
 
 def test_the_comment_defaults_to_empty() -> None:
     assert validate("opening_first_review", {"decision": "return"}).value == Review(Decision.RETURN, "")
-    assert validate("payment_approval", {"decision": "reject", "comment": "材料不全"}).value == PaymentApproval(
-        PaymentDecision.REJECT, "材料不全"
-    )
+    assert validate(
+        "payment_approval", {"decision": "reject", "comment": "材料不全"}
+    ).value == PaymentApproval(PaymentDecision.REJECT, "材料不全")
     assert validate("objection_investigation", {"decision": "upheld_return"}).value == Investigation(
         InvestigationOutcome.UPHELD_RETURN, ""
     )

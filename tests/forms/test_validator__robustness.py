@@ -27,7 +27,7 @@ def form_data(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     return form_id, draw(st.dictionaries(names, json_like, max_size=6))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(form_data())
 def test_the_validator_accepts_or_refuses_field_by_field(case: tuple[str, dict[str, Any]]) -> None:
     form_id, data = case

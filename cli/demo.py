@@ -1,0 +1,133 @@
+"""`subsidyflow demo`: the embedded database seeded with the demo, one case told as a timeline."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import col, select
+
+from cli.scenario_file import parse_scenario
+from cli.scenario_run import ScenarioRun
+from domain.calendar import SHANGHAI, BusinessCalendar
+from domain.money import format_wanyuan, format_yuan
+from store.db import make_engine
+from store.migrate import upgrade
+from store.tables import CaseEvent, CaseRow, HumanTask
+from tasks.runtime import Runtime
+
+STAGE = {
+    "opening_application": "开班申请", "opening_first_review": "开班初审", "opening_recheck": "开班复核",
+    "opening_approval": "人社审核", "opening_day_check": "开班当日检查", "spot_check": "过程抽查",
+    "assessment_request": "结业考核申请", "assessment_result": "结业考核结果", "subsidy_claim": "补贴申领",
+    "claim_first_review": "申领初审", "claim_recheck": "申领复核", "objection_investigation": "异议核查",
+    "payment_approval": "拨付审核", "disbursement": "资金拨付",
+}  # fmt: skip
+
+
+def demo_text() -> str:
+    """The shipped demo scenario."""
+    return (files("cli") / "demo" / "demo.yaml").read_text(encoding="utf-8")
+
+
+def run_demo(db_path: Path, calendar: BusinessCalendar, console: Console) -> ScenarioRun:
+    """Start afresh: a new embedded database, migrated, seeded and played."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{db_path}"
+    upgrade(make_engine(url))
+    text = demo_text()
+    with console.status("演示数据播放中 …"):
+        run = ScenarioRun(parse_scenario(text, "demo.yaml"), text, calendar, db_url=url)
+        result = run.run()
+    if not result["ok"]:
+        raise RuntimeError(f"the demo scenario no longer holds: {result.get('mismatches')}")
+    return run
+
+
+def print_timeline(rt: Runtime, case_id: int, console: Console) -> None:
+    """Stage, actor, date, working days used against the limit, amounts in 元 and 万元."""
+    with rt.session() as session:
+        case = session.get(CaseRow, case_id)
+        assert case is not None  # noqa: S101 - played by the demo
+        events = session.exec(
+            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq))
+        )
+        tasks = {
+            (t.task_key, t.completed_at): t
+            for t in session.exec(
+                select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "completed")
+            )
+        }
+        table = Table(title=f"{case.batch} {case.occupation}{case.level} — {case.institution}")
+        for column in ("#", "阶段", "办理人", "日期", "用时（工作日）/ 时限", "说明"):
+            table.add_column(column)
+        for event in events:
+            payload: dict[str, Any] = event.payload
+            key = payload.get("task")
+            when = event.at.astimezone(SHANGHAI)
+            used = ""
+            task = tasks.get((key, event.at)) if key else None
+            if task is not None and task.due_at is not None:
+                opened = task.created_at.astimezone(SHANGHAI).date()
+                limit = rt.calendar.working_days_between(opened, task.due_at.astimezone(SHANGHAI).date())
+                used = f"{rt.calendar.working_days_between(opened, when.date())} / {limit}"
+            stage = STAGE.get(str(key), event.type)
+            note = _note(payload)
+            table.add_row(
+                str(event.seq), stage, event.actor or "系统", when.strftime("%Y-%m-%d %H:%M"), used, note
+            )
+        console.print(table)
+        figures = case.figures
+        amount = figures.get("amount_fen")
+        if isinstance(amount, int):
+            console.print(
+                f"核定补贴：{figures.get('eligible')} 人 × 标准 = [bold]{format_yuan(amount)}[/bold]"
+                f"（{format_wanyuan(amount)}）；其中基础 {format_yuan(figures['base_fen'])}，"
+                f"绩效 {format_yuan(figures['performance_fen'])}"
+            )
+
+
+def _note(payload: dict[str, Any]) -> str:
+    form = payload.get("form") or {}
+    if "decision" in form:
+        return f"{form['decision']} {form.get('comment', '')}".strip()
+    for key in ("actual_count", "attendance", "claimed_count", "fund_source"):
+        if key in form:
+            return f"{key} = {form[key]}"
+    if "message" in payload:
+        return str(payload["message"])
+    if "fired" in payload:
+        return ", ".join(f["timer"] for f in payload["fired"])
+    return ""
+
+
+def print_waiting(rt: Runtime, console: Console) -> None:
+    """The other cases and what each waits for: a reviewer's inbox has real work in it."""
+    table = Table(title="其他案件（演示时刻 2026-06-05）")
+    for column in ("案件", "状态", "待办任务", "角色", "截止"):
+        table.add_column(column)
+    with rt.session() as session:
+        for case in session.exec(select(CaseRow).order_by(col(CaseRow.id))):
+            if case.label == "main":
+                continue
+            open_tasks = list(
+                session.exec(
+                    select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "open")
+                )
+            )
+            names = "、".join(STAGE.get(t.task_key, t.task_key) for t in open_tasks) or "—"
+            roles = "、".join(sorted({t.role for t in open_tasks})) or "—"
+            due = min((t.due_at for t in open_tasks if t.due_at), default=None)
+            table.add_row(
+                case.label,
+                case.status,
+                names,
+                roles,
+                due.astimezone(SHANGHAI).date().isoformat() if due else "",
+            )
+    console.print(table)

@@ -1,0 +1,16 @@
+"""Alembic environment: runs against the connection handed over by store.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+from store import tables  # noqa: F401 - registers the tables
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through store.migrate.upgrade(engine)")
+context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()
