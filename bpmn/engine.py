@@ -17,11 +17,12 @@ from threading import Lock
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.event import BpmnEvent
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
@@ -83,7 +84,7 @@ class EngineView:
     data: Mapping[str, Any]
 
 
-class _ClockedTimeDate(TimeDateEventDefinition):  # type: ignore[misc]
+class ClockedTimeDateEventDefinition(TimeDateEventDefinition):  # type: ignore[misc]
     """A timeDate timer that asks the workflow's clock instead of the wall clock."""
 
     def has_fired(self, my_task: Task) -> bool:
@@ -193,10 +194,22 @@ def _parse(key: str, files: dict[str, bytes], *, validate: bool) -> Deployment:
             subs[extra] = parser.get_spec(extra)
     for sp in [spec, *subs.values()]:
         for task_spec in sp.task_specs.values():
-            event = getattr(task_spec, "event_definition", None)
-            if type(event) is TimeDateEventDefinition:
-                event.__class__ = _ClockedTimeDate
+            _clock_timers(getattr(task_spec, "event_definition", None))
     return Deployment(key, files, spec, subs, _serializer_for(spec, subs))
+
+
+def _clock_timers(event: Any) -> None:
+    """Make every timeDate timer (also inside an event-based gateway's multiple event) ask the clock."""
+    if type(event) is TimeDateEventDefinition:
+        event.__class__ = ClockedTimeDateEventDefinition
+    for inner in getattr(event, "event_definitions", None) or ():
+        _clock_timers(inner)
+
+
+def _flatten(event: Any) -> list[Any]:
+    """An event definition, or the definitions a multiple event (event-based gateway) waits on."""
+    inner = getattr(event, "event_definitions", None)
+    return [e for d in inner for e in _flatten(d)] if inner else [event]
 
 
 def _serializer_for(spec: Any, subs: dict[str, Any]) -> BpmnWorkflowSerializer:
@@ -226,6 +239,7 @@ def _serializer_for(spec: Any, subs: dict[str, Any]) -> BpmnWorkflowSerializer:
 
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = _SpecByReference
+    config[ClockedTimeDateEventDefinition] = TimerConditionalEventDefinitionConverter
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
 
@@ -308,15 +322,15 @@ class CaseRun:
         timers: list[PendingTimer] = []
         messages: list[str] = []
         for task in self._waiting():
-            event = task.task_spec.event_definition
-            if isinstance(event, TimerEventDefinition):
-                value = task._get_internal_data("event_value")
-                if value is None:
-                    value = self.workflow.script_engine.evaluate(task, event.expression)
-                    task._set_internal_data(event_value=value)
-                timers.append(PendingTimer(task.task_spec.name, TimerEventDefinition.get_datetime(value)))
-            elif isinstance(event, MessageEventDefinition):
-                messages.append(event.name)
+            for event in _flatten(task.task_spec.event_definition):
+                if isinstance(event, TimerEventDefinition):
+                    value = task._get_internal_data("event_value")
+                    if value is None:
+                        value = self.workflow.script_engine.evaluate(task, event.expression)
+                        task._set_internal_data(event_value=value)
+                    timers.append(PendingTimer(task.task_spec.name, TimerEventDefinition.get_datetime(value)))
+                elif isinstance(event, MessageEventDefinition):
+                    messages.append(event.name)
         return EngineView(
             ready=ready,
             timers=tuple(sorted(timers, key=lambda t: t.due)),
@@ -344,17 +358,17 @@ class CaseRun:
         if message not in self.catchable_messages():
             return None
         event = BpmnEvent(MessageEventDefinition(message), _jsonable(dict(payload)))
-        self.workflow.catch(event)
+        self.workflow.send_event(event)
         return self._run_engine([])
 
     def catchable_messages(self) -> set[str]:
         """Messages some waiting event or event subprocess would catch now."""
-        names = {
-            t.task_spec.event_definition.name
-            for t in self._waiting()
-            if isinstance(t.task_spec.event_definition, MessageEventDefinition)
+        return {
+            event.name
+            for task in self._waiting()
+            for event in _flatten(task.task_spec.event_definition)
+            if isinstance(event, MessageEventDefinition)
         }
-        return names
 
     def fire_due_timers(self) -> StepReport:
         """Let timers whose instant has passed fire, and run on."""
