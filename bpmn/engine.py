@@ -19,14 +19,14 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
@@ -353,13 +353,16 @@ class CaseRun:
                 return self._run_engine([task])
         raise NoSuchTask(key)
 
-    def deliver(self, message: str, payload: Mapping[str, Any]) -> StepReport | None:
-        """Deliver a message (objection, fraud, payment_confirmed); None if nothing waits for it."""
+    def deliver(self, message: str, payload: Mapping[str, Any]) -> tuple[bool, StepReport]:
+        """Deliver a message (objection, fraud, payment_confirmed); whether something caught it, and the step."""
+        # A timer already due wins over a later message (an event-based gateway would take both).
+        due = self.fire_due_timers()
         if message not in self.catchable_messages():
-            return None
+            return False, due
         event = BpmnEvent(MessageEventDefinition(message), _jsonable(dict(payload)))
         self.workflow.send_event(event)
-        return self._run_engine([])
+        report = self._run_engine([])
+        return True, StepReport(due.ran + report.ran, due.fired + report.fired, {**due.data, **report.data})
 
     def catchable_messages(self) -> set[str]:
         """Messages some waiting event or event subprocess would catch now."""

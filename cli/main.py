@@ -36,7 +36,11 @@ def _run_file(path: Path, calendar: BusinessCalendar) -> dict[str, Any]:
 
     text = path.read_text(encoding="utf-8")
     scenario = parse_scenario(text, str(path))
-    return ScenarioRun(scenario, text, calendar).run()
+    run = ScenarioRun(scenario, text, calendar)
+    try:
+        return run.run()
+    finally:
+        run.close()
 
 
 @scenario_app.command("run")

@@ -50,13 +50,20 @@ class ScenarioRun:
     """One scenario file played from start to end."""
 
     def __init__(
-        self, scenario: Scenario, text: str, calendar: BusinessCalendar, db_url: str = "sqlite://"
+        self,
+        scenario: Scenario,
+        text: str,
+        calendar: BusinessCalendar,
+        db_url: str = "sqlite://",
+        *,
+        check_roundtrip: bool = False,
     ) -> None:
         self.scenario = scenario
         if scenario.calendar is not None:
             calendar = calendar.with_extra(scenario.calendar.holidays, scenario.calendar.workdays)
         self.clock = VirtualClock(scenario.start)
-        self.rt = Runtime(make_engine(db_url), self.clock, calendar, Policy().with_overrides(scenario.policy))
+        policy = Policy().with_overrides(scenario.policy)
+        self.rt = Runtime(make_engine(db_url), self.clock, calendar, policy, check_roundtrip=check_roundtrip)
         self.gateway = FakeGateway(scenario.gateway)
         self.identities = IdentityGenerator(
             hashlib.sha256(text.encode()).hexdigest(), exclude={m.upper() for m in _ID_LIKE.findall(text)}
@@ -76,6 +83,10 @@ class ScenarioRun:
                 session, [(r.id_number, r.year, r.occupation) for r in fixtures.training_records]
             )
             session.commit()
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.rt.db.dispose()
 
     # -- time -----------------------------------------------------------------------------------
     def advance(self, target: datetime) -> None:

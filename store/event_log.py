@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -31,7 +31,7 @@ def _body(event: CaseEvent) -> dict[str, Any]:
         "type": event.type,
         "actor": event.actor,
         "payload": event.payload,
-        "at": event.at.isoformat(),
+        "at": event.at.astimezone(UTC).isoformat(),
         "digest": event.digest,
     }
 

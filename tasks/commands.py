@@ -231,6 +231,8 @@ def _commit_step(
     view = run.view()
     status = derive_status(view, figures)
     snapshot, digest = run.snapshot(), run.digest()
+    if rt.check_roundtrip:
+        _check_roundtrip(rt, run, snapshot, digest)
     event_log.append(session, case.id, event_type, actor, payload, now, digest)
     values = {
         "status": status,
@@ -258,6 +260,16 @@ def _commit_step(
         raise CaseConflict(case.id)
     session.expire(case)
     projections.sync(rt, session, case.id, view, figures, completed, actor, now)
+
+
+class RoundTripMismatch(AssertionError):
+    """A snapshot that does not reload to the same state: a serializer or engine fault."""
+
+
+def _check_roundtrip(rt: Runtime, run: CaseRun, snapshot: str, digest: str) -> None:
+    again = CaseRun.load(run.deployment, snapshot, rt.environment(), rt.clock)
+    if again.snapshot() != snapshot or again.digest() != digest:
+        raise RoundTripMismatch("engine snapshot did not round-trip to the same state")
 
 
 def _apply_effects(
@@ -326,20 +338,13 @@ def deliver_message(
 ) -> bool:
     """Deliver a message to the case's workflow inside the caller's transaction; False if none waits."""
     run = rt.load_run(session, case)
-    report = run.deliver(message, payload)
-    if report is None:
-        return False
-    _commit_step(
-        rt,
-        session,
-        case,
-        run,
-        report,
-        f"message:{message}",
-        actor,
-        {"message": message, "payload": dict(payload)},
-    )
-    return True
+    caught, report = run.deliver(message, payload)
+    if caught:
+        event_payload = {"message": message, "payload": dict(payload)}
+        _commit_step(rt, session, case, run, report, f"message:{message}", actor, event_payload)
+    elif report.ran:
+        _commit_step(rt, session, case, run, report, "timers_fired", None, {"at": rt.now().isoformat()})
+    return caught
 
 
 def file_objection(rt: Runtime, *, case_id: int, data: Mapping[str, Any]) -> Outcome:
@@ -347,21 +352,26 @@ def file_objection(rt: Runtime, *, case_id: int, data: Mapping[str, Any]) -> Out
     form = validate("objection", data)
     if not form.ok:
         return Outcome(False, case_id, form.errors)
+    closed = Outcome(
+        False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件不在公示期内，不受理异议"),)
+    )
     with rt.session() as session:
         case = session.get(CaseRow, case_id)
-        notice = projections.latest_notice(session, case_id) if case else None
-        if case is None or notice is None or case.status not in ("notice", "investigation"):
-            return Outcome(
-                False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件不在公示期内，不受理异议"),)
-            )
+        if case is None or case.status not in ("notice", "investigation"):
+            return closed
         text = str(data.get("text", ""))
-        assert notice.id is not None  # noqa: S101 - persisted
-        session.add(Objection(case_id=case_id, notice_id=notice.id, text=text, filed_at=rt.now()))
         if not deliver_message(rt, session, case, "objection", {"text": text}, None):
+            session.refresh(case)
+            if case.status != "investigation":
+                session.commit()  # keep the timers that fired: the notice had closed
+                return closed
             # An investigation is already open: the objection is recorded and joins it.
             event_log.append(
                 session, case_id, "objection_joined", None, {"text": text}, rt.now(), case.digest
             )
+        notice = projections.latest_notice(session, case_id)
+        assert notice is not None and notice.id is not None  # noqa: S101 - a notice is open
+        session.add(Objection(case_id=case_id, notice_id=notice.id, text=text, filed_at=rt.now()))
         session.commit()
     return Outcome(True, case_id)
 
@@ -401,7 +411,7 @@ def _start_recovery(
     """A paid case found fraudulent: black-list and open the recovery of the money (fraud_recovery)."""
     data = {"institution": case.institution, "amount_fen": case.figures.get("amount_fen"), **payload}
     run, report = CaseRun.start(rt.deployment, rt.environment(), rt.clock, data, process_id="fraud_recovery")
-    _commit_step(rt, session, case, run, report, "fraud_recovery_started", actor, payload)
+    _commit_step(rt, session, case, run, report, "fraud_recovery_started", actor, {**payload, "start": data})
 
 
 def fire_timers(rt: Runtime, case_id: int) -> bool:

@@ -25,6 +25,7 @@ class Runtime:
     clock: Clock
     calendar: BusinessCalendar
     policy: Policy
+    check_roundtrip: bool = False  # tests: reload every snapshot and require the same state
     deployment: Deployment = field(init=False)
 
     def __post_init__(self) -> None:
