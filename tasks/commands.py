@@ -233,7 +233,6 @@ def _commit_step(
     snapshot, digest = run.snapshot(), run.digest()
     if rt.check_roundtrip:
         _check_roundtrip(rt, run, snapshot, digest)
-    event_log.append(session, case.id, event_type, actor, payload, now, digest)
     values = {
         "status": status,
         "figures": figures,
@@ -258,6 +257,8 @@ def _commit_step(
     )
     if getattr(result, "rowcount", 0) != 1:
         raise CaseConflict(case.id)
+    # The version check above holds the case's row: the event's sequence number is ours alone.
+    event_log.append(session, case.id, event_type, actor, payload, now, digest)
     session.expire(case)
     projections.sync(rt, session, case.id, view, figures, completed, actor, now)
 

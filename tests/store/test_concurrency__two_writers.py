@@ -1,0 +1,99 @@
+"""Two reviewers complete the same task at once on PostgreSQL: exactly one wins, nothing half-written."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from bpmn.clock import VirtualClock
+from cli.catalogue_seed import seed_demo_catalogue
+from domain.calendar import SHANGHAI, BusinessCalendar
+from domain.idnumber import IdentityGenerator
+from domain.policy import Policy
+from store.catalogue import ensure_user
+from store.tables import CaseEvent, CaseRow, HumanTask
+from tasks.commands import Actor, CaseConflict, Outcome, submit_task
+from tasks.runtime import Runtime
+
+APPLICATION = {
+    "institution": "济源技师学院", "contact_name": "陈老师", "contact_phone": "13800000001",
+    "bank_name": "中国工商银行济源分行", "bank_account": "6222000000000000001", "batch": "2026-焊工-09",
+    "start_date": "2026-03-16", "end_date": "2026-04-24", "schedule": "full_time", "class_hours": 160,
+    "practical_hours": 112, "occupation": "焊工", "level": "中级工", "planned_count": 5,
+    "mode": "委托培训", "key_group": False, "teaching_plan": "理论48课时，实操112课时",
+}  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_exactly_one_of_two_concurrent_writers_wins(postgres_db: Engine) -> None:
+    rt = Runtime(
+        postgres_db, VirtualClock(datetime(2026, 3, 2, 9, tzinfo=SHANGHAI)), BusinessCalendar(), Policy()
+    )
+    roster = [
+        {"name": t.name, "id_number": t.id_number, "phone": t.phone, "group": t.group}
+        for t in IdentityGenerator("race").trainees(5)
+    ]
+    with Session(postgres_db) as session:
+        seed_demo_catalogue(session)
+        ensure_user(session, "jyjs", "applicant")
+        for user in ("wang", "zhou"):
+            ensure_user(session, user, "reviewer")
+        session.commit()
+    created = submit_task(
+        rt, case_id=None, actor=Actor("jyjs", "applicant"), task_key="opening_application",
+        data={**APPLICATION, "roster": roster},
+    )  # fmt: skip
+    assert created.ok and created.case_id is not None
+    case_id = created.case_id
+
+    barrier = threading.Barrier(2)
+    results: list[Outcome | Exception] = []
+
+    def review(user: str) -> None:
+        barrier.wait()
+        try:
+            results.append(
+                submit_task(
+                    rt,
+                    case_id=case_id,
+                    actor=Actor(user, "reviewer"),
+                    task_key="opening_first_review",
+                    data={"decision": "approve", "comment": user},
+                )  # fmt: skip
+            )
+        except CaseConflict as conflict:
+            results.append(conflict)
+
+    threads = [threading.Thread(target=review, args=(u,)) for u in ("wang", "zhou")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    wins = [r for r in results if isinstance(r, Outcome) and r.ok]
+    losses = [r for r in results if not (isinstance(r, Outcome) and r.ok)]
+    assert len(wins) == 1, results
+    assert len(losses) == 1
+    loser = losses[0]
+    assert isinstance(loser, CaseConflict) or (
+        isinstance(loser, Outcome) and loser.errors[0].code.value == "no_such_task"
+    )
+    if isinstance(loser, CaseConflict):
+        assert "同时修改" in str(loser)
+    with Session(postgres_db) as session:
+        case = session.get(CaseRow, case_id)
+        assert case is not None and case.version == 3 and case.status == "opening_review"
+        events = session.exec(
+            select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
+        ).one()
+        assert events == 3  # created, application, ONE first review
+        done = session.exec(
+            select(HumanTask).where(
+                HumanTask.case_id == case_id, HumanTask.task_key == "opening_first_review"
+            )
+        ).all()
+        assert [t.status for t in done] == ["completed"]
