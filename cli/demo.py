@@ -26,6 +26,20 @@ STAGE = {
     "claim_first_review": "申领初审", "claim_recheck": "申领复核", "objection_investigation": "异议核查",
     "payment_approval": "拨付审核", "disbursement": "资金拨付",
 }  # fmt: skip
+EVENTS = {
+    "case_created": "立案", "timers_fired": "定时事件", "message:payment_confirmed": "到账确认",
+    "message:objection": "收到异议", "message:fraud": "认定骗补", "objection_joined": "异议并案",
+}  # fmt: skip
+TIMERS = {
+    "notice_wait": "公示期满", "sla_opening_review": "开班审核超时", "sla_claim_review": "申领审核超时",
+    "sla_payment": "拨付超时",
+}  # fmt: skip
+STATUS = {
+    "draft": "草稿", "opening_review": "开班审核中", "returned": "退回修改", "rejected": "不予通过",
+    "cancelled": "已取消", "approved": "已批准开班", "training": "培训中", "assessment": "考核中",
+    "claim": "待申领", "claim_review": "申领审核中", "notice": "公示中", "investigation": "异议核查中",
+    "payment": "拨付中", "paid": "已拨付", "stopped": "已终止（骗补）",
+}  # fmt: skip
 
 
 def demo_text() -> str:
@@ -76,7 +90,7 @@ def print_timeline(rt: Runtime, case_id: int, console: Console) -> None:
                 opened = task.created_at.astimezone(SHANGHAI).date()
                 limit = rt.calendar.working_days_between(opened, task.due_at.astimezone(SHANGHAI).date())
                 used = f"{rt.calendar.working_days_between(opened, when.date())} / {limit}"
-            stage = STAGE.get(str(key), event.type)
+            stage = STAGE.get(str(key)) or EVENTS.get(event.type, event.type)
             note = _note(payload)
             table.add_row(
                 str(event.seq), stage, event.actor or "系统", when.strftime("%Y-%m-%d %H:%M"), used, note
@@ -99,10 +113,10 @@ def _note(payload: dict[str, Any]) -> str:
     for key in ("actual_count", "attendance", "claimed_count", "fund_source"):
         if key in form:
             return f"{key} = {form[key]}"
-    if "message" in payload:
-        return str(payload["message"])
     if "fired" in payload:
-        return ", ".join(f["timer"] for f in payload["fired"])
+        return "、".join(TIMERS.get(f["timer"], f["timer"]) for f in payload["fired"])
+    if "reference" in payload.get("payload", {}):
+        return f"流水号 {payload['payload']['reference']}"
     return ""
 
 
@@ -125,7 +139,7 @@ def print_waiting(rt: Runtime, console: Console) -> None:
             due = min((t.due_at for t in open_tasks if t.due_at), default=None)
             table.add_row(
                 case.label,
-                case.status,
+                STATUS.get(case.status, case.status),
                 names,
                 roles,
                 due.astimezone(SHANGHAI).date().isoformat() if due else "",

@@ -19,7 +19,7 @@ scenario_app = typer.Typer(
     help="Play scenario files: the executable contract of the lifecycle.", no_args_is_help=True
 )
 app.add_typer(scenario_app, name="scenario")
-console = Console()
+console = Console(width=max(120, Console().width))
 err_console = Console(stderr=True)
 
 

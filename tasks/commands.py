@@ -426,6 +426,7 @@ def fire_timers(rt: Runtime, case_id: int) -> bool:
         if not report.ran:
             return False
         fired = [{"timer": t.spec_id, "due": t.due.isoformat()} for t in report.fired]
+        fired += [{"timer": name} for name in report.ran if name == "notice_wait"]
         _commit_step(
             rt, session, case, run, report, "timers_fired", None, {"fired": fired, "at": rt.now().isoformat()}
         )
