@@ -8,8 +8,8 @@ against a ``Clock`` and answers in our own frozen dataclasses.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +34,8 @@ from bpmn.clock import Clock
 from bpmn.script_env import SandboxEnvironment
 
 MAIN_PROCESS = "subsidy_lifecycle"
+_STATE_CHANGE = re.compile(r'"last_state_change":\s*[-0-9.eE+]+')
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MODELS_DIR = Path(__file__).parent
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
 
@@ -257,8 +259,8 @@ def _task_key(spec_name: str) -> str:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, Mapping):  # keys sorted: the same input gives the same snapshot, replay included
+        return {str(k): _jsonable(value[k]) for k in sorted(value, key=str)}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
@@ -270,6 +272,7 @@ class CaseRun:
     def __init__(self, deployment: Deployment, workflow: BpmnWorkflow) -> None:
         self.deployment = deployment
         self.workflow = workflow
+        self._view: EngineView | None = None
 
     @classmethod
     def start(
@@ -308,11 +311,22 @@ class CaseRun:
         """The workflow's state as JSON (without the spec, which lives in the deployment)."""
         return str(self.deployment.serializer.serialize_json(self.workflow))
 
+    def _tasks(self, state: TaskState) -> list[Task]:
+        """Tasks in ``state`` across the workflow and its subprocesses (flat, no tree walk)."""
+        found = [t for t in self.workflow.tasks.values() if t.state == state]
+        for sub in self.workflow.subprocesses.values():
+            found.extend(t for t in sub.tasks.values() if t.state == state)
+        return found
+
     def _ready_manual(self) -> list[Task]:
-        return list(self.workflow.get_tasks(state=TaskState.READY, manual=True))
+        return sorted(
+            (t for t in self._tasks(TaskState.READY) if t.task_spec.manual), key=lambda t: t.task_spec.name
+        )
 
     def view(self) -> EngineView:
-        """What the workflow is waiting for."""
+        """What the workflow is waiting for (computed once per state)."""
+        if self._view is not None:
+            return self._view
         ready = tuple(
             ReadyTask(
                 _task_key(t.task_spec.name), t.task_spec.name, t.task_spec.bpmn_name or "", t.task_spec.lane
@@ -331,18 +345,24 @@ class CaseRun:
                     timers.append(PendingTimer(task.task_spec.name, TimerEventDefinition.get_datetime(value)))
                 elif isinstance(event, MessageEventDefinition):
                     messages.append(event.name)
-        return EngineView(
+        self._view = EngineView(
             ready=ready,
             timers=tuple(sorted(timers, key=lambda t: t.due)),
-            messages=tuple(messages),
+            messages=tuple(sorted(messages)),
             completed=bool(self.workflow.completed),
             data=dict(self.workflow.data),
         )
+        return self._view
 
-    def _waiting(self) -> Iterator[Task]:
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            if getattr(task.task_spec, "event_definition", None) is not None:
-                yield task
+    def _waiting(self) -> list[Task]:
+        return sorted(
+            (
+                t
+                for t in self._tasks(TaskState.WAITING)
+                if getattr(t.task_spec, "event_definition", None) is not None
+            ),
+            key=lambda t: t.task_spec.name,
+        )
 
     def complete(self, key: str, data: Mapping[str, Any]) -> StepReport:
         """Complete the ready human task ``key`` with ``data`` and run to the next wait."""
@@ -379,6 +399,7 @@ class CaseRun:
         return self._run_engine([])
 
     def _run_engine(self, already: list[Task]) -> StepReport:
+        self._view = None
         ran: list[Task] = list(already)
         callback: Callable[[Task], None] = ran.append
         before = len(ran) - 1
@@ -401,28 +422,13 @@ class CaseRun:
         merged.update(self.workflow.data)
         return StepReport(tuple(t.task_spec.name for t in ran), fired, merged)
 
-    def digest(self) -> str:
-        """A digest of the canonical state (specs, states, data, timer due times), free of random ids."""
-        return hashlib.sha256(_canonical_json(self._canonical()).encode()).hexdigest()
+    def digest(self, snapshot: str | None = None) -> str:
+        """A digest of the state free of Spiff's random task ids (each id becomes its order of appearance)."""
+        text = snapshot if snapshot is not None else self.snapshot()
+        ids: dict[str, str] = {}
 
-    def _canonical(self) -> list[Any]:
-        def walk(task: Task) -> Any:
-            node: list[Any] = [
-                task.task_spec.name,
-                TaskState.get_name(task.state),
-                task.data,
-                task._get_internal_data("event_value"),
-            ]
-            sub = self.workflow.subprocesses.get(task.id)
-            if sub is not None:
-                node.append(walk(sub.task_tree))
-            node.append([walk(child) for child in task.children])
-            return node
+        def ordinal(match: re.Match[str]) -> str:
+            return ids.setdefault(match.group(0), f"#{len(ids)}")
 
-        return [self.workflow.data, walk(self.workflow.task_tree)]
-
-
-def _canonical_json(value: Any) -> str:
-    return json.dumps(
-        _jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-    )
+        canonical = _STATE_CHANGE.sub('"last_state_change":0', _UUID.sub(ordinal, text))
+        return hashlib.sha256(canonical.encode()).hexdigest()

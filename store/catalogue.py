@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from domain.vocab import InstitutionStatus, Level
@@ -33,45 +33,54 @@ class DbCatalogue:
 
 
 class DbTrainingRegistry:
-    """domain.opening.TrainingRegistry: training records plus approved cases' rosters."""
+    """domain.opening.TrainingRegistry: training records plus approved cases' rosters.
+
+    ``prefetch`` loads what a whole roster needs in two queries; without it each look-up queries.
+    """
 
     def __init__(self, session: Session, *, excluding_case: int | None = None) -> None:
         self.session = session
         self.excluding_case = excluding_case
+        self._known: dict[str, list[tuple[int, str]]] | None = None
 
-    def _roster_cases(self, id_number: str) -> list[CaseRow]:
+    def prefetch(self, id_numbers: Iterable[str]) -> None:
+        """Load the (year, occupation) history of every given person at once."""
+        ids = sorted(set(id_numbers))
+        known: dict[str, list[tuple[int, str]]] = {i: [] for i in ids}
+        records = select(TrainingRecord.id_number, TrainingRecord.year, TrainingRecord.occupation).where(
+            col(TrainingRecord.id_number).in_(ids)
+        )
+        for id_number, year, occupation in self.session.exec(records):
+            known[id_number].append((year, occupation))
+        for id_number, start, occupation in self.session.exec(self._roster_stmt(ids)):
+            known[id_number].append((start.year, occupation))
+        self._known = known
+
+    def _roster_stmt(self, ids: list[str]) -> Any:
         stmt = (
-            select(CaseRow)
-            .join(RosterEntry, col(RosterEntry.case_id) == col(CaseRow.id))
-            .where(RosterEntry.id_number == id_number)
+            select(col(RosterEntry.id_number), col(CaseRow.start_date), col(CaseRow.occupation))
+            .join(CaseRow, col(RosterEntry.case_id) == col(CaseRow.id))
+            .where(col(RosterEntry.id_number).in_(ids))
             .where(col(CaseRow.opening_approved).is_(True))
             .where(col(CaseRow.status).not_in(_NOT_TRAINED))
         )
         if self.excluding_case is not None:
             stmt = stmt.where(CaseRow.id != self.excluding_case)
-        return list(self.session.exec(stmt))
+        return stmt
+
+    def _history(self, id_number: str) -> list[tuple[int, str]]:
+        if self._known is None or id_number not in self._known:
+            self.prefetch([id_number, *(self._known or {})])
+        assert self._known is not None  # noqa: S101 - just loaded
+        return self._known[id_number]
 
     def trained_in_year(self, id_number: str, year: int) -> bool:
         """002: subsidy once a person a year; 004: 学员年度内不得重复培训."""
-        stmt = (
-            select(func.count())
-            .select_from(TrainingRecord)
-            .where(TrainingRecord.id_number == id_number, TrainingRecord.year == year)
-        )
-        if self.session.exec(stmt).one() > 0:
-            return True
-        return any(c.start_date.year == year for c in self._roster_cases(id_number))
+        return any(y == year for y, _ in self._history(id_number))
 
     def trained_in_occupation(self, id_number: str, occupation: str) -> bool:
         """000: no repeat of the same occupation (policy forbid_repeat_occupation)."""
-        stmt = (
-            select(func.count())
-            .select_from(TrainingRecord)
-            .where(TrainingRecord.id_number == id_number, TrainingRecord.occupation == occupation)
-        )
-        if self.session.exec(stmt).one() > 0:
-            return True
-        return any(c.occupation == occupation for c in self._roster_cases(id_number))
+        return any(o == occupation for _, o in self._history(id_number))
 
 
 def set_institution_status(

@@ -230,7 +230,8 @@ def _commit_step(
     _apply_effects(rt, session, case, report, figures, payload, now)
     view = run.view()
     status = derive_status(view, figures)
-    snapshot, digest = run.snapshot(), run.digest()
+    snapshot = run.snapshot()
+    digest = run.digest(snapshot)
     if rt.check_roundtrip:
         _check_roundtrip(rt, run, snapshot, digest)
     values = {

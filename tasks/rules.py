@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from domain import deadlines, headcount
 from domain.errors import ErrorCode, Violation
+from domain.idnumber import normalize_id_number
 from domain.opening import check_opening
 from domain.records import (
     AssessmentRequest,
@@ -42,6 +43,7 @@ def check(
     today = rt.today()
     if isinstance(value, OpeningApplication):
         registry = DbTrainingRegistry(session, excluding_case=case.id if case else None)
+        registry.prefetch(normalize_id_number(t.id_number) for t in value.roster)
         return check_opening(
             value, filed_on=today, policy=rt.policy, calendar=rt.calendar,
             registry=registry, catalogue=DbCatalogue(session),

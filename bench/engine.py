@@ -1,0 +1,174 @@
+"""Benchmark: one product command against the bare engine step, measured in the same run.
+
+    .venv/bin/python -m bench.engine [--cases 20] [--postgres URL]
+
+A product command = validate the form, check the rules, load the case, engine step, commit the
+snapshot with its event and projections. The baseline = the bare SpiffWorkflow step on the same
+workflow: deserialize the snapshot, complete the task, serialize (spec held by the deployment).
+Figures are printed, with ratios; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+from sqlmodel import col, select
+
+from bpmn.clock import VirtualClock
+from bpmn.engine import CaseRun
+from cli import scenario_run
+from cli.scenario_file import parse_scenario
+from cli.scenario_run import ScenarioRun
+from domain.calendar import BusinessCalendar
+from store.db import create_schema, drop_schema, make_engine
+from store.tables import CaseEvent
+from tasks import commands
+
+EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "scenarios" / "examples"
+HAPPY = EXAMPLES / "01_happy_path.yaml"
+console = Console()
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def _timed(samples: list[float], fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            samples.append((time.perf_counter() - t0) * 1000)
+
+    return wrapper
+
+
+def product_commands(db_url: str, cases: int, calendar: BusinessCalendar) -> tuple[list[float], list[float]]:
+    """Play the happy path `cases` times; time every task command and every bare engine step."""
+    text = HAPPY.read_text(encoding="utf-8")
+    scenario = parse_scenario(text, HAPPY.name)
+    product: list[float] = []
+    bare: list[float] = []
+    original = scenario_run.submit_task
+    scenario_run.submit_task = _timed(product, commands.submit_task)  # type: ignore[assignment]
+    try:
+        for _ in track(
+            range(cases),
+            description=f"happy path × {cases} on {db_url.split(':', maxsplit=1)[0]}",
+            console=console,
+        ):
+            if db_url.startswith("sqlite:///"):
+                for suffix in ("", "-wal", "-shm"):
+                    Path(db_url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+            else:
+                engine = make_engine(db_url)
+                drop_schema(engine)
+                create_schema(engine)
+                engine.dispose()
+            run = ScenarioRun(scenario, text, calendar, db_url)
+            assert run.run()["ok"]
+            bare += bare_steps(run)
+            run.close()
+    finally:
+        scenario_run.submit_task = original  # type: ignore[assignment]
+    return product, bare
+
+
+def bare_steps(run: ScenarioRun) -> list[float]:
+    """Re-run the case's task steps on the bare engine: deserialize, complete, serialize."""
+    samples: list[float] = []
+    rt = run.rt
+    case_id = run.cases["main"]
+    with rt.session() as session:
+        events = list(
+            session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq)))
+        )
+    clock = VirtualClock(events[0].at)
+    env = rt.environment()
+    engine_run, _ = CaseRun.start(rt.deployment, env, clock, events[0].payload["start"])
+    snapshot = engine_run.snapshot()
+    for event in events[1:]:
+        clock.move_to(max(clock.now(), event.at))
+        payload = event.payload
+        t0 = time.perf_counter()
+        step = CaseRun.load(rt.deployment, snapshot, env, clock)
+        if event.type == "task_completed":
+            step.complete(payload["task"], payload["engine"])
+        elif event.type.startswith("message:"):
+            step.deliver(payload["message"], payload["payload"])
+        else:
+            step.fire_due_timers()
+        snapshot = step.snapshot()
+        if event.type == "task_completed":
+            samples.append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+def scenarios_per_second(calendar: BusinessCalendar, seconds: float = 5.0) -> tuple[float, int]:
+    """Whole example scenarios played per second (in-memory SQLite, warm process)."""
+    files = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    played = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for name, text in files:
+            run = ScenarioRun(parse_scenario(text, name), text, calendar)
+            run.run()
+            run.close()
+            played += 1
+    return played / (time.perf_counter() - start), played
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=20)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("SUBSIDYFLOW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+    )
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    calendar = BusinessCalendar()
+    ScenarioRun(
+        parse_scenario(HAPPY.read_text(), "warm"), HAPPY.read_text(), calendar
+    ).run()  # parse the models once
+    table = Table(title="product command vs bare engine step (ms)")
+    for column in (
+        "database",
+        "n",
+        "product p50",
+        "product p99",
+        "bare p50",
+        "bare p99",
+        "ratio p50",
+        "ratio p99",
+    ):
+        table.add_column(column, justify="right")
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = [("SQLite (file, WAL)", f"sqlite:///{tmp}/bench.db")]
+        if not args.no_postgres:
+            targets.append(("PostgreSQL", args.postgres))
+        for label, url in targets:
+            product, bare = product_commands(url, args.cases, calendar)
+            p50, p99 = statistics.median(product), _percentile(product, 99)
+            b50, b99 = statistics.median(bare), _percentile(bare, 99)
+            table.add_row(label, str(len(product)), f"{p50:.2f}", f"{p99:.2f}", f"{b50:.2f}", f"{b99:.2f}",
+                          f"{p50 / b50:.2f}", f"{p99 / b99:.2f}")  # fmt: skip
+    console.print(table)
+    rate, played = scenarios_per_second(calendar)
+    console.print(f"whole example scenarios: {rate:.1f} per second ({played} played, in-memory SQLite)")
+
+
+if __name__ == "__main__":
+    main()
