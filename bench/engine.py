@@ -31,7 +31,7 @@ from cli.scenario_file import parse_scenario
 from cli.scenario_run import ScenarioRun
 from domain.calendar import BusinessCalendar
 from store.db import create_schema, drop_schema, make_engine
-from store.tables import CaseEvent
+from store.tables import CaseEvent, CaseRow
 from tasks import commands
 
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "scenarios" / "examples"
@@ -116,6 +116,31 @@ def bare_steps(run: ScenarioRun) -> list[float]:
     return samples
 
 
+def snapshot_sizes(calendar: BusinessCalendar) -> tuple[int, int]:
+    """Bytes of the paid happy-path case: our snapshot (spec by reference) vs Spiff's stock one (spec inside)."""
+    from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+        TimerConditionalEventDefinitionConverter,
+    )
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+    from bpmn.engine import ClockedTimeDateEventDefinition
+
+    text = HAPPY.read_text(encoding="utf-8")
+    run = ScenarioRun(parse_scenario(text, HAPPY.name), text, calendar)
+    run.run()
+    with run.rt.session() as session:
+        case = session.get(CaseRow, run.cases["main"])
+        assert case is not None
+        engine_run = run.rt.load_run(session, case)
+    config = {**SPIFF_CONFIG, ClockedTimeDateEventDefinition: TimerConditionalEventDefinitionConverter}
+    stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config)).serialize_json(
+        engine_run.workflow
+    )
+    run.close()
+    return len(case.snapshot.encode()), len(stock.encode())
+
+
 def scenarios_per_second(calendar: BusinessCalendar, seconds: float = 5.0) -> tuple[float, int]:
     """Whole example scenarios played per second (in-memory SQLite, warm process)."""
     files = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.yaml"))]
@@ -166,6 +191,10 @@ def main() -> None:
             table.add_row(label, str(len(product)), f"{p50:.2f}", f"{p99:.2f}", f"{b50:.2f}", f"{b99:.2f}",
                           f"{p50 / b50:.2f}", f"{p99 / b99:.2f}")  # fmt: skip
     console.print(table)
+    ours, stock = snapshot_sizes(calendar)
+    console.print(
+        f"snapshot of a paid case: {ours / 1024:.1f} KiB (spec by reference) vs {stock / 1024:.1f} KiB (stock serializer, spec inside)"
+    )
     rate, played = scenarios_per_second(calendar)
     console.print(f"whole example scenarios: {rate:.1f} per second ({played} played, in-memory SQLite)")
 

@@ -260,8 +260,8 @@ def _commit_step(
         raise CaseConflict(case.id)
     # The version check above holds the case's row: the event's sequence number is ours alone.
     event_log.append(session, case.id, event_type, actor, payload, now, digest)
+    projections.sync(rt, session, case.id, case.start_date, view, figures, completed, actor, now)
     session.expire(case)
-    projections.sync(rt, session, case.id, view, figures, completed, actor, now)
 
 
 class RoundTripMismatch(AssertionError):

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from bpmn.engine import EngineView
 from domain import deadlines
-from store.tables import CaseRow, HumanTask, Notice, Timer
+from store.tables import HumanTask, Notice, Timer
 from tasks.runtime import Runtime
 
 _REVIEW = ("opening_first_review", "opening_recheck", "opening_approval")
@@ -18,10 +19,10 @@ _CLAIM = ("claim_first_review", "claim_recheck")
 _PAYMENT = ("payment_approval", "disbursement")
 
 
-def due_at(rt: Runtime, case: CaseRow, task_key: str, figures: Mapping[str, Any]) -> datetime | None:
+def due_at(rt: Runtime, start_date: date, task_key: str, figures: Mapping[str, Any]) -> datetime | None:
     """The SLA deadline a human task works against, if it has one."""
     if task_key in _REVIEW:
-        return deadlines.opening_review_due(case.start_date)
+        return deadlines.opening_review_due(start_date)
     if task_key in _CLAIM and figures.get("claim_date"):
         return deadlines.claim_review_due(date.fromisoformat(figures["claim_date"]), rt.policy, rt.calendar)
     if task_key in _PAYMENT and figures.get("notice_end"):
@@ -33,6 +34,7 @@ def sync(
     rt: Runtime,
     session: Session,
     case_id: int,
+    start_date: date,
     view: EngineView,
     figures: Mapping[str, Any],
     completed: str | None,
@@ -40,8 +42,6 @@ def sync(
     now: datetime,
 ) -> None:
     """Bring the case's human_task and timer rows in line with what the engine waits for."""
-    case = session.get(CaseRow, case_id)
-    assert case is not None  # noqa: S101 - called inside the case's transaction
     open_rows = list(
         session.exec(
             select(HumanTask).where(
@@ -62,11 +62,10 @@ def sync(
         session.add(
             HumanTask(
                 case_id=case_id, task_key=task.key, spec_id=task.spec_id, title=task.title,
-                role=task.lane or "", status="open", due_at=due_at(rt, case, task.key, figures), created_at=now,
+                role=task.lane or "", status="open", due_at=due_at(rt, start_date, task.key, figures), created_at=now,
             )
         )  # fmt: skip
-    for timer in session.exec(select(Timer).where(Timer.case_id == case_id)):
-        session.delete(timer)
+    session.execute(delete(Timer).where(col(Timer.case_id) == case_id))
     for pending in view.timers:
         session.add(Timer(case_id=case_id, spec_id=pending.spec_id, due_at=pending.due))
 
