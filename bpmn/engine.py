@@ -32,6 +32,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from bpmn.clock import Clock
 from bpmn.script_env import SandboxEnvironment
+from domain.calendar import CalendarMissing
 
 MAIN_PROCESS = "subsidy_lifecycle"
 _STATE_CHANGE = re.compile(r'"last_state_change":\s*[-0-9.eE+]+')
@@ -208,6 +209,18 @@ def _clock_timers(event: Any) -> None:
         _clock_timers(inner)
 
 
+def _reraise_domain(err: Exception) -> None:
+    """Raise the domain error (e.g. CalendarMissing) behind an engine exception, if there is one."""
+    seen: BaseException | None = err
+    for _ in range(20):
+        if seen is None:
+            return
+        if isinstance(seen, CalendarMissing) and seen is not err:
+            raise seen from err
+        inner = getattr(seen, "exception", None)
+        seen = inner if isinstance(inner, BaseException) else (seen.__cause__ or seen.__context__)
+
+
 def _flatten(event: Any) -> list[Any]:
     """An event definition, or the definitions a multiple event (event-based gateway) waits on."""
     inner = getattr(event, "event_definitions", None)
@@ -369,7 +382,11 @@ class CaseRun:
         for task in self._ready_manual():
             if _task_key(task.task_spec.name) == key:
                 task.set_data(**_jsonable(dict(data)))
-                task.run()
+                try:
+                    task.run()
+                except Exception as err:
+                    _reraise_domain(err)
+                    raise
                 return self._run_engine([task])
         raise NoSuchTask(key)
 
@@ -400,6 +417,13 @@ class CaseRun:
 
     def _run_engine(self, already: list[Task]) -> StepReport:
         self._view = None
+        try:
+            return self._run_engine_steps(already)
+        except Exception as err:
+            _reraise_domain(err)
+            raise
+
+    def _run_engine_steps(self, already: list[Task]) -> StepReport:
         ran: list[Task] = list(already)
         callback: Callable[[Task], None] = ran.append
         before = len(ran) - 1

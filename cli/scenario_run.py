@@ -70,6 +70,9 @@ class ScenarioRun:
         )
         self.cases: dict[str, int | None] = {}
         self.step_results: list[dict[str, Any]] = []
+        self.stuck: frozenset[int] = (
+            frozenset()
+        )  # cases whose timers cannot fire (a year without calendar data)
         create_schema(self.rt.db)
         self._seed()
 
@@ -92,7 +95,7 @@ class ScenarioRun:
     def advance(self, target: datetime) -> None:
         """Move the clock to ``target``, firing every timer and payment retry due on the way, in order."""
         for _ in range(_MAX_MACHINERY_STEPS):
-            timer_at, pay_at = next_timer_at(self.rt), next_payment_at(self.rt)
+            timer_at, pay_at = next_timer_at(self.rt, skip=self.stuck), next_payment_at(self.rt)
             candidates = []
             if timer_at is not None and timer_at < target:
                 candidates.append((min(timer_at + timedelta(seconds=1), target), "timer"))
@@ -104,7 +107,8 @@ class ScenarioRun:
             if instant > self.clock.now():
                 self.clock.move_to(instant)
             if kind == "timer":
-                sweep_timers(self.rt, self.clock.now())
+                report = sweep_timers(self.rt, self.clock.now(), skip=self.stuck)
+                self.stuck = self.stuck | {case_id for case_id, _ in report.failed}
             else:
                 self._settle_payments()
         else:

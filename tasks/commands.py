@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bpmn.engine import CaseRun, NoSuchTask, StepReport
@@ -142,6 +143,8 @@ def _submit(
         _replace_roster(session, case, form.value)
     try:
         report = run.complete(task_key, engine_data)
+    except CalendarMissing as missing:
+        raise _refuse(ErrorCode.CALENDAR_MISSING, str(missing)) from missing
     except NoSuchTask as missing:
         raise _refuse(ErrorCode.NO_SUCH_TASK, f"该案件当前没有待办的「{task_key}」任务") from missing
     payload = {"task": task_key, "role": actor.role, "form": _plain(data), "engine": engine_data}
@@ -191,16 +194,21 @@ def _create_case(
 
 
 def _replace_roster(session: Session, case: CaseRow, app: OpeningApplication) -> None:
-    for row in session.exec(select(RosterEntry).where(RosterEntry.case_id == case.id)):
-        session.delete(row)
-    session.flush()
+    session.execute(delete(RosterEntry).where(col(RosterEntry.case_id) == case.id))
     assert case.id is not None  # noqa: S101 - persisted
-    for i, t in enumerate(app.roster):
-        session.add(
-            RosterEntry(
-                case_id=case.id, position=i, name=t.name, id_number=t.id_number, phone=t.phone, group=t.group
-            )
-        )
+    rows = [
+        {
+            "case_id": case.id,
+            "position": i,
+            "name": t.name,
+            "id_number": t.id_number,
+            "phone": t.phone,
+            "group": t.group,
+        }
+        for i, t in enumerate(app.roster)
+    ]
+    session.execute(insert(RosterEntry), rows)
+
     case.institution, case.occupation, case.level = app.institution, app.occupation, app.level.value
     case.batch, case.start_date, case.end_date = app.batch, app.start_date, app.end_date
     case.planned_count = app.planned_count
@@ -261,7 +269,8 @@ def _commit_step(
     # The version check above holds the case's row: the event's sequence number is ours alone.
     event_log.append(session, case.id, event_type, actor, payload, now, digest)
     projections.sync(rt, session, case.id, case.start_date, view, figures, completed, actor, now)
-    session.expire(case)
+    for key, value in values.items():  # the row now holds these: no reload of the snapshot
+        set_committed_value(case, key, value)
 
 
 class RoundTripMismatch(AssertionError):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
 
+from domain.calendar import CalendarMissing
 from store.tables import Timer
 from tasks.commands import fire_timers
 from tasks.runtime import Runtime
 
 
-def next_timer_at(rt: Runtime) -> datetime | None:
-    """When the earliest waiting timer is due."""
+def next_timer_at(rt: Runtime, *, skip: frozenset[int] = frozenset()) -> datetime | None:
+    """When the earliest waiting timer is due (cases in ``skip`` left out)."""
     with rt.session() as session:
-        return session.exec(select(Timer.due_at).order_by(col(Timer.due_at))).first()
+        stmt = select(Timer.due_at).where(col(Timer.case_id).not_in(skip)).order_by(col(Timer.due_at))
+        return session.exec(stmt).first()
 
 
 def due_cases(rt: Runtime, now: datetime) -> list[int]:
@@ -29,6 +32,24 @@ def due_cases(rt: Runtime, now: datetime) -> list[int]:
         return list(seen)
 
 
-def sweep_timers(rt: Runtime, now: datetime) -> int:
-    """Fire every due timer; returns how many cases moved."""
-    return sum(1 for case_id in due_cases(rt, now) if fire_timers(rt, case_id))
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    """Cases moved by a sweep, and cases whose timers could not fire (with why)."""
+
+    moved: tuple[int, ...]
+    failed: tuple[tuple[int, str], ...]
+
+
+def sweep_timers(rt: Runtime, now: datetime, *, skip: frozenset[int] = frozenset()) -> SweepReport:
+    """Fire every due timer, case by case; a case that cannot (no calendar data) is reported, not retried here."""
+    moved: list[int] = []
+    failed: list[tuple[int, str]] = []
+    for case_id in due_cases(rt, now):
+        if case_id in skip:
+            continue
+        try:
+            if fire_timers(rt, case_id):
+                moved.append(case_id)
+        except CalendarMissing as missing:
+            failed.append((case_id, str(missing)))
+    return SweepReport(tuple(moved), tuple(failed))
