@@ -121,6 +121,10 @@ def _submit(
     run = rt.load_run(session, case) if case is not None else None
     if run is not None and task_key not in {t.key for t in run.view().ready}:
         raise _refuse(ErrorCode.NO_SUCH_TASK, f"该案件当前没有待办的「{task_key}」任务")
+    if case is not None:
+        holder = projections.claimed_by(session, case.id, task_key)
+        if holder is not None and holder != actor.user:
+            raise _refuse(ErrorCode.FORBIDDEN, f"该任务已由 {holder} 认领，请其退回后再办理")
     if case is not None and task_key in FOUR_EYES:
         first = projections.last_completed_by(session, case.id, FOUR_EYES[task_key])
         if first == actor.user:

@@ -12,6 +12,8 @@ from sqlmodel import Session, col, select
 from bpmn.engine import EngineView
 from domain import deadlines
 from store.tables import HumanTask, Notice, Timer
+from tasks import lifecycle
+from tasks.lifecycle import Transition
 from tasks.runtime import Runtime
 
 _REVIEW = ("opening_first_review", "opening_recheck", "opening_approval")
@@ -54,9 +56,8 @@ def sync(
         if row.spec_id in ready:
             del ready[row.spec_id]
             continue
-        row.status = "completed" if row.task_key == completed else "withdrawn"
-        row.completed_at = now
-        row.completed_by = actor if row.task_key == completed else None
+        finished = Transition.COMPLETE if row.task_key == completed else Transition.WITHDRAW
+        lifecycle.apply(row, finished, by=actor, at=now)
         session.add(row)
     for task in ready.values():
         session.add(
@@ -83,4 +84,12 @@ def last_completed_by(session: Session, case_id: int | None, task_key: str) -> s
 def latest_notice(session: Session, case_id: int) -> Notice | None:
     """The case's latest public notice."""
     stmt = select(Notice).where(Notice.case_id == case_id).order_by(col(Notice.id).desc())
+    return session.exec(stmt).first()
+
+
+def claimed_by(session: Session, case_id: int | None, task_key: str) -> str | None:
+    """Who holds the case's open ``task_key`` by a claim, if anyone."""
+    stmt = select(HumanTask.assignee).where(
+        HumanTask.case_id == case_id, HumanTask.task_key == task_key, HumanTask.status == "claimed"
+    )
     return session.exec(stmt).first()
