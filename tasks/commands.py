@@ -107,28 +107,8 @@ def _submit(
     data: Mapping[str, Any],
     label: str,
 ) -> int:
-    role = TASK_ROLES.get(task_key)
-    if role is None:
-        raise _refuse(ErrorCode.NO_SUCH_TASK, f"流程中没有任务 {task_key}", None)
-    user = ensure_user(session, actor.user)
-    if actor.role != role.value or actor.role not in user.roles:
-        raise _refuse(ErrorCode.FORBIDDEN, f"「{task_key}」须由 {role.value} 角色办理，您当前的角色无权办理")
     case = session.get(CaseRow, case_id) if case_id is not None else None
-    if case is None and task_key != "opening_application":
-        raise _refuse(ErrorCode.NO_SUCH_TASK, "该案件尚未提交有效的开班申请，没有可办理的任务")
-    if case is not None and role is Role.APPLICANT and case.applicant != actor.user:
-        raise _refuse(ErrorCode.FORBIDDEN, "这不是您提交的案件，无权办理")
-    run = rt.load_run(session, case) if case is not None else None
-    if run is not None and task_key not in {t.key for t in run.view().ready}:
-        raise _refuse(ErrorCode.NO_SUCH_TASK, f"该案件当前没有待办的「{task_key}」任务")
-    if case is not None:
-        holder = projections.claimed_by(session, case.id, task_key)
-        if holder is not None and holder != actor.user:
-            raise _refuse(ErrorCode.FORBIDDEN, f"该任务已由 {holder} 认领，请其退回后再办理")
-    if case is not None and task_key in FOUR_EYES:
-        first = projections.last_completed_by(session, case.id, FOUR_EYES[task_key])
-        if first == actor.user:
-            raise _refuse(ErrorCode.FOUR_EYES, "复核人不能与初审人相同，请由另一位复核人办理")
+    run = _check_access(rt, session, case, actor, task_key)
     form = validate(task_key, data)
     if not form.ok or form.value is None:
         raise Refused(form.errors)
@@ -154,6 +134,36 @@ def _submit(
     payload = {"task": task_key, "role": actor.role, "form": _plain(data), "engine": engine_data}
     _commit_step(rt, session, case, run, report, "task_completed", actor.user, payload, completed=task_key)
     return case.id
+
+
+def _check_access(
+    rt: Runtime, session: Session, case: CaseRow | None, actor: Actor, task_key: str
+) -> CaseRun | None:
+    """Role, ownership, the task being open, claims and four eyes: checked on the server, in that order."""
+    role = TASK_ROLES.get(task_key)
+    if role is None:
+        raise _refuse(ErrorCode.NO_SUCH_TASK, f"流程中没有任务 {task_key}")
+    user = ensure_user(session, actor.user)
+    if actor.role != role.value or actor.role not in user.roles:
+        raise _refuse(ErrorCode.FORBIDDEN, f"「{task_key}」须由 {role.value} 角色办理，您当前的角色无权办理")
+    if case is None:
+        if task_key != "opening_application":
+            raise _refuse(ErrorCode.NO_SUCH_TASK, "该案件尚未提交有效的开班申请，没有可办理的任务")
+        return None
+    if role is Role.APPLICANT and case.applicant != actor.user:
+        raise _refuse(ErrorCode.FORBIDDEN, "这不是您提交的案件，无权办理")
+    run = rt.load_run(session, case)
+    if task_key not in {t.key for t in run.view().ready}:
+        raise _refuse(ErrorCode.NO_SUCH_TASK, f"该案件当前没有待办的「{task_key}」任务")
+    holder = projections.claimed_by(session, case.id, task_key)
+    if holder is not None and holder != actor.user:
+        raise _refuse(ErrorCode.FORBIDDEN, f"该任务已由 {holder} 认领，请其退回后再办理")
+    if (
+        task_key in FOUR_EYES
+        and projections.last_completed_by(session, case.id, FOUR_EYES[task_key]) == actor.user
+    ):
+        raise _refuse(ErrorCode.FOUR_EYES, "复核人不能与初审人相同，请由另一位复核人办理")
+    return run
 
 
 def _plain(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -315,6 +325,7 @@ def _apply_effects(
         # 003 (十), 000 五: fraud black-lists the institution.
         set_institution_status(session, case.institution, InstitutionStatus.BLACKLISTED, "骗取补贴", now)
         figures["outcome"] = "stopped"
+        _cancel_pending_payment(session, case)
     if "publish_notice" in ran:
         session.add(
             Notice(
@@ -327,6 +338,17 @@ def _apply_effects(
         )
     if "disbursement" in ran:
         _order_payment(session, case, figures, payload, now)
+
+
+def _cancel_pending_payment(session: Session, case: CaseRow) -> None:
+    """A stopped case pays nothing more: a payment still waiting for a retry is cancelled."""
+    payment = session.exec(
+        select(Payment).where(Payment.case_id == case.id, Payment.status == "pending")
+    ).first()
+    if payment is not None:
+        payment.status = "cancelled"
+        payment.next_attempt_at = None
+        session.add(payment)
 
 
 def _order_payment(

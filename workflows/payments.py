@@ -49,6 +49,13 @@ def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> st
         payment = session.get(Payment, payment_id)
         if payment is None or payment.status != "pending":
             return "skipped"
+        case = session.get(CaseRow, payment.case_id)
+        if case is None or case.status != "payment":
+            # Only a case waiting for its payment is paid (a stopped case never is).
+            payment.status, payment.next_attempt_at = "cancelled", None
+            session.add(payment)
+            session.commit()
+            return "cancelled"
         now = rt.now()
         order = PaymentOrder(
             payment.idempotency_key, payment.case_id, payment.amount_fen, payment.fund_source
@@ -67,8 +74,6 @@ def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> st
         payment.paid_at = receipt.paid_at
         payment.next_attempt_at = None
         session.add(payment)
-        case = session.get(CaseRow, payment.case_id)
-        assert case is not None  # noqa: S101 - foreign key
         deliver_message(
             rt, session, case, "payment_confirmed",
             {"reference": receipt.reference, "paid_at": receipt.paid_at.isoformat(), "amount_fen": receipt.amount_fen},
