@@ -14,6 +14,7 @@ from cli.scenario_file import parse_scenario
 from cli.scenario_run import ScenarioRun
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.money import format_wanyuan, format_yuan
+from domain.policy import Policy
 from store.db import make_engine
 from store.migrate import upgrade
 from store.tables import CaseEvent, CaseRow, HumanTask
@@ -47,7 +48,7 @@ def demo_text() -> str:
     return (files("cli") / "demo" / "demo.yaml").read_text(encoding="utf-8")
 
 
-def run_demo(db_path: Path, calendar: BusinessCalendar, console: Console) -> ScenarioRun:
+def run_demo(db_path: Path, calendar: BusinessCalendar, policy: Policy, console: Console) -> ScenarioRun:
     """Start afresh: a new embedded database, migrated, seeded and played."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -56,7 +57,7 @@ def run_demo(db_path: Path, calendar: BusinessCalendar, console: Console) -> Sce
     upgrade(make_engine(url))
     text = demo_text()
     with console.status("演示数据播放中 …"):
-        run = ScenarioRun(parse_scenario(text, "demo.yaml"), text, calendar, db_url=url)
+        run = ScenarioRun(parse_scenario(text, "demo.yaml"), text, calendar, db_url=url, policy=policy)
         result = run.run()
     if not result["ok"]:
         raise RuntimeError(f"the demo scenario no longer holds: {result.get('mismatches')}")

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from cli.scenario_file import ScenarioMalformed, parse_scenario
 from domain.calendar import BusinessCalendar
+from domain.policy import Policy, load_policy
 
 app = typer.Typer(help="subsidyflow: 补贴性职业技能培训全流程", no_args_is_help=True, add_completion=False)
 scenario_app = typer.Typer(
@@ -29,6 +30,12 @@ def operator_calendar() -> BusinessCalendar:
     if path:
         return BusinessCalendar.from_yaml(Path(path).read_text(encoding="utf-8"))
     return BusinessCalendar()
+
+
+def operator_policy() -> Policy:
+    """The bureau's policy file (`SUBSIDYFLOW_POLICY_FILE`), or the shipped defaults."""
+    path = os.environ.get("SUBSIDYFLOW_POLICY_FILE")
+    return load_policy(Path(path).read_text(encoding="utf-8")) if path else Policy()
 
 
 def _run_file(path: Path, calendar: BusinessCalendar) -> dict[str, Any]:
@@ -102,7 +109,7 @@ def demo(
     from cli.demo import print_timeline, print_waiting, run_demo
 
     console.print(f"[bold]subsidyflow 演示[/bold]：重新创建 {database}（旧的演示数据不保留）")
-    run = run_demo(database, operator_calendar(), console)
+    run = run_demo(database, operator_calendar(), operator_policy(), console)
     main_id = run.cases.get("main")
     if main_id is not None:
         print_timeline(run.rt, main_id, console)

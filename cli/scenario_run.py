@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from importlib.resources import files
 from typing import Any
 
 from sqlmodel import col, select
@@ -17,7 +18,7 @@ from domain import deadlines
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.errors import Violation
 from domain.idnumber import IdentityGenerator
-from domain.policy import Policy
+from domain.policy import Policy, load_policy
 from domain.vocab import InstitutionStatus
 from store import event_log
 from store.catalogue import add_institutions, add_projects, add_training_records, ensure_user
@@ -42,6 +43,11 @@ _MAX_MACHINERY_STEPS = 10_000
 _ID_LIKE = re.compile(r"\b\d{17}[\dXx]\b")
 
 
+def shipped_policy() -> Policy:
+    """The policy shipped with the product (domain/policy_default.yaml)."""
+    return load_policy((files("domain") / "policy_default.yaml").read_text(encoding="utf-8"))
+
+
 def _iso(instant: datetime | None) -> str | None:
     return instant.astimezone(SHANGHAI).isoformat() if instant is not None else None
 
@@ -57,12 +63,13 @@ class ScenarioRun:
         db_url: str = "sqlite://",
         *,
         check_roundtrip: bool = False,
+        policy: Policy | None = None,
     ) -> None:
         self.scenario = scenario
         if scenario.calendar is not None:
             calendar = calendar.with_extra(scenario.calendar.holidays, scenario.calendar.workdays)
         self.clock = VirtualClock(scenario.start)
-        policy = Policy().with_overrides(scenario.policy)
+        policy = (policy or shipped_policy()).with_overrides(scenario.policy)
         self.rt = Runtime(make_engine(db_url), self.clock, calendar, policy, check_roundtrip=check_roundtrip)
         self.gateway = FakeGateway(scenario.gateway)
         self.identities = IdentityGenerator(
