@@ -201,6 +201,13 @@ class Case:
             if hasattr(t.task_spec, "event_definition")
         )
 
+    def timer_dues(self, name: str, state: TaskState = TaskState.WAITING) -> list[str]:
+        """The instants (as evaluated, ISO) of the timer ``name`` in ``state``, one per timer task."""
+        return sorted(
+            str(t._get_internal_data("event_value"))
+            for t in self.workflow.get_tasks(state=state, spec_name=name)
+        )
+
     @property
     def result(self) -> dict[str, Any]:
         assert self.workflow.is_completed(), f"still running; ready: {self.ready()}"
