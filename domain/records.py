@@ -154,6 +154,14 @@ class FraudReport:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """追回: the money recovered after fraud found on a paid case (003 (十), 000 五)."""
+
+    recovered_fen: int
+    comment: str
+
+
 TaskInput = (
     OpeningApplication
     | Review
@@ -167,4 +175,5 @@ TaskInput = (
     | Disbursement
     | Objection
     | FraudReport
+    | Recovery
 )

@@ -17,6 +17,7 @@ from domain.records import (
     OpeningApplication,
     OpeningDayCheck,
     PaymentApproval,
+    Recovery,
     Review,
     SpotCheck,
     SubsidyClaim,
@@ -137,6 +138,11 @@ def _fraud(d: Data) -> FraudReport:
     return FraudReport(reason=d["reason"])
 
 
+def _recovery(d: Data) -> Recovery:
+    """追回 after fraud on a paid case."""
+    return Recovery(recovered_fen=d["recovered_fen"], comment=d.get("comment", ""))
+
+
 BUILDERS: dict[str, Callable[[Data], TaskInput]] = {
     "opening_application": _opening_application,
     "opening_first_review": _review,
@@ -154,6 +160,7 @@ BUILDERS: dict[str, Callable[[Data], TaskInput]] = {
     "disbursement": _disbursement,
     "objection": _objection,
     "fraud": _fraud,
+    "recovery": _recovery,
 }
 
 

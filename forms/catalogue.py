@@ -23,6 +23,7 @@ TASK_IDS: tuple[str, ...] = (
     "objection_investigation",
     "payment_approval",
     "disbursement",
+    "recovery",
 )
 EVENT_IDS: tuple[str, ...] = ("objection", "fraud")
 FORM_IDS: tuple[str, ...] = TASK_IDS + EVENT_IDS

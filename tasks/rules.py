@@ -19,6 +19,7 @@ from domain.records import (
     OpeningApplication,
     OpeningDayCheck,
     PaymentApproval,
+    Recovery,
     Review,
     SpotCheck,
     SubsidyClaim,
@@ -116,4 +117,6 @@ def engine_data(
             data.update(claimed_count=value.claimed_count)
         case Disbursement():
             data.update(fund_source=value.fund_source.value)
+        case Recovery():
+            data.update(recovered_fen=value.recovered_fen, comment=value.comment)
     return data
