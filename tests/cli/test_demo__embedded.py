@@ -31,3 +31,31 @@ def test_demo_runs_twice_and_starts_afresh(tmp_path: Path) -> None:
         ).one()
         assert open_tasks >= 12
     engine.dispose()
+
+
+def test_replay_checks_every_demo_case_and_catches_tampering(tmp_path: Path, monkeypatch: object) -> None:
+    import pytest
+    from sqlalchemy import update
+
+    from store.tables import CaseEvent
+
+    db = tmp_path / "demo.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--database", str(db)]).exit_code == 0
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.setenv("SUBSIDYFLOW_DATABASE_URL", f"sqlite:///{db}")
+    clean = runner.invoke(app, ["replay"])
+    assert clean.exit_code == 0, clean.output
+    assert clean.output.count("一致") == 14
+    engine = make_engine(f"sqlite:///{db}")
+    with Session(engine) as session:
+        session.execute(
+            update(CaseEvent)
+            .where(col(CaseEvent.case_id) == 1, col(CaseEvent.seq) == 3)
+            .values(actor="mallory")
+        )
+        session.commit()
+    engine.dispose()
+    tampered = runner.invoke(app, ["replay", "--case", "1"])
+    assert tampered.exit_code == 1
+    assert "哈希链断裂" in tampered.output
