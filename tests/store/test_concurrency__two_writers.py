@@ -8,24 +8,16 @@ from datetime import datetime
 import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
+from tests_support import application
 
 from bpmn.clock import VirtualClock
 from cli.catalogue_seed import seed_demo_catalogue
 from domain.calendar import SHANGHAI, BusinessCalendar
-from domain.idnumber import IdentityGenerator
 from domain.policy import Policy
 from store.catalogue import ensure_user
 from store.tables import CaseEvent, CaseRow, HumanTask
 from tasks.commands import Actor, CaseConflict, Outcome, submit_task
 from tasks.runtime import Runtime
-
-APPLICATION = {
-    "institution": "济源技师学院", "contact_name": "陈老师", "contact_phone": "13800000001",
-    "bank_name": "中国工商银行济源分行", "bank_account": "6222000000000000001", "batch": "2026-焊工-09",
-    "start_date": "2026-03-16", "end_date": "2026-04-24", "schedule": "full_time", "class_hours": 160,
-    "practical_hours": 112, "occupation": "焊工", "level": "中级工", "planned_count": 5,
-    "mode": "委托培训", "key_group": False, "teaching_plan": "理论48课时，实操112课时",
-}  # fmt: skip
 
 
 @pytest.mark.postgres
@@ -33,10 +25,6 @@ def test_exactly_one_of_two_concurrent_writers_wins(postgres_db: Engine) -> None
     rt = Runtime(
         postgres_db, VirtualClock(datetime(2026, 3, 2, 9, tzinfo=SHANGHAI)), BusinessCalendar(), Policy()
     )
-    roster = [
-        {"name": t.name, "id_number": t.id_number, "phone": t.phone, "group": t.group}
-        for t in IdentityGenerator("race").trainees(5)
-    ]
     with Session(postgres_db) as session:
         seed_demo_catalogue(session)
         ensure_user(session, "jyjs", "applicant")
@@ -45,7 +33,7 @@ def test_exactly_one_of_two_concurrent_writers_wins(postgres_db: Engine) -> None
         session.commit()
     created = submit_task(
         rt, case_id=None, actor=Actor("jyjs", "applicant"), task_key="opening_application",
-        data={**APPLICATION, "roster": roster},
+        data=application("race", 5, start_date="2026-03-16", batch="2026-焊工-09"),
     )  # fmt: skip
     assert created.ok and created.case_id is not None
     case_id = created.case_id

@@ -24,3 +24,23 @@ def postgres_engine() -> Engine:
             pytest.fail(f"PostgreSQL is required under CI=true and is unreachable at {POSTGRES_URL}: {err}")
         pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}")
     return engine
+
+
+APPLICATION = {
+    "institution": "济源技师学院", "contact_name": "陈老师", "contact_phone": "13800000001",
+    "bank_name": "中国工商银行济源分行", "bank_account": "6222000000000000001", "batch": "2026-焊工-31",
+    "start_date": "2026-03-09", "end_date": "2026-04-24", "schedule": "full_time", "class_hours": 160,
+    "practical_hours": 112, "occupation": "焊工", "level": "中级工", "planned_count": 3,
+    "mode": "委托培训", "key_group": False, "teaching_plan": "理论48课时，实操112课时",
+}  # fmt: skip
+
+
+def application(seed: str, count: int = 3, **overrides: object) -> dict[str, object]:
+    """A valid 开班申请 with ``count`` generated trainees (unique per seed)."""
+    from domain.idnumber import IdentityGenerator
+
+    roster = [
+        {"name": t.name, "id_number": t.id_number, "phone": t.phone, "group": t.group}
+        for t in IdentityGenerator(seed).trainees(count)
+    ]
+    return {**APPLICATION, "planned_count": count, "roster": roster, **overrides}

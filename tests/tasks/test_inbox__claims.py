@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
+from tests_support import application
 
 from bpmn.clock import VirtualClock
 from cli.catalogue_seed import seed_demo_catalogue
 from domain.calendar import BusinessCalendar
-from domain.idnumber import IdentityGenerator
 from domain.policy import Policy
 from store.catalogue import ensure_user
 from store.tables import CaseRow
@@ -17,14 +17,6 @@ from tasks.commands import Actor, submit_task
 from tasks.inbox import claim, complete, open_tasks, return_with_reason, unclaim
 from tasks.lifecycle import IllegalTransition, Transition, apply
 from tasks.runtime import Runtime
-
-APPLICATION = {
-    "institution": "济源技师学院", "contact_name": "陈老师", "contact_phone": "13800000001",
-    "bank_name": "中国工商银行济源分行", "bank_account": "6222000000000000001", "batch": "2026-焊工-31",
-    "start_date": "2026-03-09", "end_date": "2026-04-24", "schedule": "full_time", "class_hours": 160,
-    "practical_hours": 112, "occupation": "焊工", "level": "中级工", "planned_count": 3,
-    "mode": "委托培训", "key_group": False, "teaching_plan": "理论48课时，实操112课时",
-}  # fmt: skip
 
 
 @pytest.fixture
@@ -44,14 +36,13 @@ def rt(sqlite_db: Engine, clock: VirtualClock, calendar: BusinessCalendar) -> Ru
 
 
 def _apply(rt: Runtime, seed: str = "inbox") -> int:
-    roster = [
-        {"name": t.name, "id_number": t.id_number, "phone": t.phone, "group": t.group}
-        for t in IdentityGenerator(seed).trainees(3)
-    ]
     outcome = submit_task(
-        rt, case_id=None, actor=Actor("jyjs", "applicant"), task_key="opening_application",
-        data={**APPLICATION, "roster": roster},
-    )  # fmt: skip
+        rt,
+        case_id=None,
+        actor=Actor("jyjs", "applicant"),
+        task_key="opening_application",
+        data=application(seed),
+    )
     assert outcome.ok and outcome.case_id is not None, outcome
     return outcome.case_id
 
