@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from tests_support import POSTGRES_URL, postgres_engine
+from tests_support import postgres_engine, postgres_url
 
 from cli.scenario_file import parse_scenario
 from cli.scenario_run import ScenarioRun
@@ -50,7 +50,7 @@ def test_scenario_holds_on_postgres(path: Path) -> None:
     drop_schema(engine)
     create_schema(engine)
     try:
-        _play(path, POSTGRES_URL)
+        _play(path, postgres_url())
     finally:
         drop_schema(engine)
         engine.dispose()

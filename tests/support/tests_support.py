@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 
 import pytest
@@ -10,20 +11,50 @@ from sqlalchemy import Engine, text
 from store.db import make_engine
 
 POSTGRES_URL = os.environ.get("SUBSIDYFLOW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+_OWN_DATABASE: list[str] = []
+
+
+def _own_database_url() -> str:
+    """A database of this test process's own (created once, dropped at exit): parallel runs never collide."""
+    if _OWN_DATABASE:
+        return _OWN_DATABASE[0]
+    name = f"subsidyflow_test_{os.getpid()}"
+    admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+    def drop() -> None:
+        cleanup = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+        with cleanup.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        cleanup.dispose()
+
+    atexit.register(drop)
+    _OWN_DATABASE.append(url)
+    return url
+
+
+def postgres_url() -> str:
+    """The URL of this process's own PostgreSQL test database (see postgres_engine)."""
+    return _own_database_url()
 
 
 def postgres_engine() -> Engine:
-    """The test PostgreSQL database; skipped when unreachable, except under CI=true where that fails."""
-    engine = make_engine(POSTGRES_URL)
+    """This process's PostgreSQL test database; skipped when unreachable, except under CI=true where that fails."""
+    probe = make_engine(POSTGRES_URL)
     try:
-        with engine.connect() as connection:
+        with probe.connect() as connection:
             connection.execute(text("select 1"))
     except Exception as err:  # noqa: BLE001 - any connection failure means "not reachable"
-        engine.dispose()
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required under CI=true and is unreachable at {POSTGRES_URL}: {err}")
         pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}")
-    return engine
+    finally:
+        probe.dispose()
+    return make_engine(_own_database_url())
 
 
 APPLICATION = {
