@@ -42,6 +42,32 @@ def head(session: Session, case_id: int) -> CaseEvent | None:
     return session.exec(stmt).first()
 
 
+def new_event(
+    case_id: int,
+    after: tuple[int, str],
+    type_: str,
+    actor: str | None,
+    payload: dict[str, Any],
+    at: datetime,
+    digest: str,
+) -> CaseEvent:
+    """The event that follows the head ``after`` = (seq, hash); the caller adds it in the same transaction."""
+    seq, prev_hash = after
+    event = CaseEvent(
+        case_id=case_id,
+        seq=seq + 1,
+        type=type_,
+        actor=actor,
+        payload=json.loads(canonical(payload)),
+        at=at,
+        digest=digest,
+        prev_hash=prev_hash,
+        hash="",
+    )
+    event.hash = event_hash(event.prev_hash, _body(event))
+    return event
+
+
 def append(
     session: Session,
     case_id: int,
@@ -51,20 +77,10 @@ def append(
     at: datetime,
     digest: str,
 ) -> CaseEvent:
-    """Append one event after the case's head (unique (case_id, seq) guards races)."""
+    """Append one event after the case's head as stored (unique (case_id, seq) guards races)."""
     last = head(session, case_id)
-    event = CaseEvent(
-        case_id=case_id,
-        seq=(last.seq + 1) if last else 1,
-        type=type_,
-        actor=actor,
-        payload=json.loads(canonical(payload)),
-        at=at,
-        digest=digest,
-        prev_hash=last.hash if last else GENESIS,
-        hash="",
-    )
-    event.hash = event_hash(event.prev_hash, _body(event))
+    after = (last.seq, last.hash) if last else (0, GENESIS)
+    event = new_event(case_id, after, type_, actor, payload, at, digest)
     session.add(event)
     return event
 

@@ -93,6 +93,8 @@ class CaseRow(SQLModel, table=True):
     figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     snapshot: str = Field(sa_column=Column(Text, nullable=False))
     digest: str = Field(max_length=64)
+    event_seq: int = 0  # the head of the case's event log: seq and hash (no look-up per command)
+    head_hash: str = Field(default="0" * 64, max_length=64)
     version: int = 1
     created_at: datetime = Field(sa_type=AwareDateTime)
     updated_at: datetime = Field(sa_type=AwareDateTime)

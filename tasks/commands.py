@@ -203,8 +203,34 @@ def _create_case(
     session.add(case)
     session.flush()
     assert case.id is not None  # noqa: S101 - flushed
-    event_log.append(session, case.id, "case_created", actor.user, {"start": engine_data}, now, case.digest)
+    _log(session, case, "case_created", actor.user, {"start": engine_data}, now, case.digest)
     return case, run
+
+
+def _log(
+    session: Session,
+    case: CaseRow,
+    type_: str,
+    actor: str | None,
+    payload: dict[str, Any],
+    at: datetime,
+    digest: str,
+) -> None:
+    """Append an event that changes no engine state; the head moves with the case row under its version."""
+    assert case.id is not None  # noqa: S101 - persisted
+    event = event_log.new_event(case.id, (case.event_seq, case.head_hash), type_, actor, payload, at, digest)
+    values = {"event_seq": event.seq, "head_hash": event.hash, "version": case.version + 1}
+    session.flush()
+    result = session.execute(
+        update(CaseRow)
+        .where(col(CaseRow.id) == case.id, col(CaseRow.version) == case.version)
+        .values(**values)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise CaseConflict(case.id)
+    session.add(event)
+    for key, value in values.items():
+        set_committed_value(case, key, value)
 
 
 def _replace_roster(session: Session, case: CaseRow, app: OpeningApplication) -> None:
@@ -256,7 +282,12 @@ def _commit_step(
     digest = run.digest(snapshot)
     if rt.check_roundtrip:
         _check_roundtrip(rt, run, snapshot, digest)
+    event = event_log.new_event(
+        case.id, (case.event_seq, case.head_hash), event_type, actor, payload, now, digest
+    )
     values = {
+        "event_seq": event.seq,
+        "head_hash": event.hash,
         "status": status,
         "figures": figures,
         "snapshot": snapshot,
@@ -281,7 +312,7 @@ def _commit_step(
     if getattr(result, "rowcount", 0) != 1:
         raise CaseConflict(case.id)
     # The version check above holds the case's row: the event's sequence number is ours alone.
-    event_log.append(session, case.id, event_type, actor, payload, now, digest)
+    session.add(event)
     projections.sync(rt, session, case.id, case.start_date, view, figures, completed, actor, now)
     for key, value in values.items():  # the row now holds these: no reload of the snapshot
         set_committed_value(case, key, value)
@@ -403,9 +434,7 @@ def file_objection(rt: Runtime, *, case_id: int, data: Mapping[str, Any]) -> Out
                 session.commit()  # keep the timers that fired: the notice had closed
                 return closed
             # An investigation is already open: the objection is recorded and joins it.
-            event_log.append(
-                session, case_id, "objection_joined", None, {"text": text}, rt.now(), case.digest
-            )
+            _log(session, case, "objection_joined", None, {"text": text}, rt.now(), case.digest)
         notice = projections.latest_notice(session, case_id)
         assert notice is not None and notice.id is not None  # noqa: S101 - a notice is open
         session.add(Objection(case_id=case_id, notice_id=notice.id, text=text, filed_at=rt.now()))

@@ -74,7 +74,7 @@ def test_exactly_one_of_two_concurrent_writers_wins(postgres_db: Engine) -> None
         assert "同时修改" in str(loser)
     with Session(postgres_db) as session:
         case = session.get(CaseRow, case_id)
-        assert case is not None and case.version == 3 and case.status == "opening_review"
+        assert case is not None and case.version == 4 and case.status == "opening_review"
         events = session.exec(
             select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
         ).one()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 75d6310f9536
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 04:08:16.297823
+Create Date: 2026-11-23 05:05:07.656525
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import store.types
 from alembic import op
 
 
-revision = '75d6310f9536'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -81,6 +81,8 @@ def upgrade() -> None:
     sa.Column('figures', sa.JSON(), nullable=False),
     sa.Column('snapshot', sa.Text(), nullable=False),
     sa.Column('digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('event_seq', sa.Integer(), nullable=False),
+    sa.Column('head_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', store.types.AwareDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', store.types.AwareDateTime(timezone=True), nullable=False),
