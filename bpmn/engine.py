@@ -286,6 +286,9 @@ class CaseRun:
         self.deployment = deployment
         self.workflow = workflow
         self._view: EngineView | None = None
+        self.timers_before: tuple[PendingTimer, ...] | None = (
+            None  # what the timers were before the last step
+        )
 
     @classmethod
     def start(
@@ -412,10 +415,13 @@ class CaseRun:
 
     def fire_due_timers(self) -> StepReport:
         """Let timers whose instant has passed fire, and run on."""
+        self.view()
         self.workflow.refresh_timers()
         return self._run_engine([])
 
     def _run_engine(self, already: list[Task]) -> StepReport:
+        if self._view is not None:
+            self.timers_before = self._view.timers
         self._view = None
         try:
             return self._run_engine_steps(already)

@@ -313,7 +313,11 @@ def _commit_step(
         raise CaseConflict(case.id)
     # The version check above holds the case's row: the event's sequence number is ours alone.
     session.add(event)
-    projections.sync(rt, session, case.id, case.start_date, view, figures, completed, actor, now)
+    new_case = case.event_seq == 1 and completed == "opening_application"
+    projections.sync(
+        rt, session, case.id, case.start_date, view, figures, completed, actor, now,
+        timers_before=None if new_case else run.timers_before,
+    )  # fmt: skip
     for key, value in values.items():  # the row now holds these: no reload of the snapshot
         set_committed_value(case, key, value)
 

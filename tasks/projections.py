@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from bpmn.engine import EngineView
+from bpmn.engine import EngineView, PendingTimer
 from domain import deadlines
 from store.tables import HumanTask, Notice, Timer
 from tasks import lifecycle
@@ -42,6 +42,8 @@ def sync(
     completed: str | None,
     actor: str | None,
     now: datetime,
+    *,
+    timers_before: tuple[PendingTimer, ...] | None = None,
 ) -> None:
     """Bring the case's human_task and timer rows in line with what the engine waits for."""
     open_rows = list(
@@ -66,6 +68,8 @@ def sync(
                 role=task.lane or "", status="open", due_at=due_at(rt, start_date, task.key, figures), created_at=now,
             )
         )  # fmt: skip
+    if timers_before == view.timers:
+        return  # the timer rows already say this
     session.execute(delete(Timer).where(col(Timer.case_id) == case_id))
     for pending in view.timers:
         session.add(Timer(case_id=case_id, spec_id=pending.spec_id, due_at=pending.due))

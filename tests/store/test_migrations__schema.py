@@ -7,10 +7,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
+from tests_support import postgres_engine
 
 from store.db import drop_schema, make_engine
 from store.migrate import upgrade
-from tests_support import postgres_engine
 
 
 def _drift(engine: Engine) -> list[object]:
