@@ -44,13 +44,18 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
+BY_TASK: dict[str, list[float]] = {}
+
+
 def _timed(samples: list[float], fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         t0 = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
-            samples.append((time.perf_counter() - t0) * 1000)
+            elapsed = (time.perf_counter() - t0) * 1000
+            samples.append(elapsed)
+            BY_TASK.setdefault(str(kwargs.get("task_key")), []).append(elapsed)
 
     return wrapper
 
@@ -191,6 +196,12 @@ def main() -> None:
             table.add_row(label, str(len(product)), f"{p50:.2f}", f"{p99:.2f}", f"{b50:.2f}", f"{b99:.2f}",
                           f"{p50 / b50:.2f}", f"{p99 / b99:.2f}")  # fmt: skip
     console.print(table)
+    per_task = Table(title="product command p50 by task, all databases (ms)")
+    per_task.add_column("task")
+    per_task.add_column("p50", justify="right")
+    for key, values in sorted(BY_TASK.items(), key=lambda kv: -statistics.median(kv[1])):
+        per_task.add_row(key, f"{statistics.median(values):.2f}")
+    console.print(per_task)
     ours, stock = snapshot_sizes(calendar)
     console.print(
         f"snapshot of a paid case: {ours / 1024:.1f} KiB (spec by reference) vs {stock / 1024:.1f} KiB (stock serializer, spec inside)"
