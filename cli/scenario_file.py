@@ -8,6 +8,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from domain.policy import Policy, PolicyError
+
 
 class ScenarioMalformed(ValueError):
     """The file itself is wrong: not a scenario the runner can play."""
@@ -107,6 +109,15 @@ class Scenario(_Strict):
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("时间须带时区，例如 2026-03-02T09:00:00+08:00")
+        return value
+
+    @field_validator("policy")
+    @classmethod
+    def _policy_applies(cls, value: dict[str, Any]) -> dict[str, Any]:
+        try:
+            Policy().with_overrides(value)
+        except PolicyError as bad:
+            raise ValueError(str(bad)) from bad
         return value
 
     @model_validator(mode="after")

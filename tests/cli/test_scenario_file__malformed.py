@@ -37,6 +37,8 @@ def test_a_good_file_parses() -> None:
         ("- just\n- a list\n", "映射"),
         ("scenario: [unclosed\n", "YAML"),
         (GOOD + "gateway: [ok, maybe]\n", "gateway"),
+        (GOOD + "policy: {claim_review_dayz: 15}\n", "policy"),
+        (GOOD + "policy: {performance_pct: 10}\n", "performance_pct"),
     ],
 )
 def test_malformed_files_name_the_problem(text: str, needle: str) -> None:
