@@ -24,7 +24,7 @@ from domain.vocab import InstitutionStatus, Role
 from forms.validator import validate
 from store import event_log
 from store.catalogue import ensure_user, set_institution_status
-from store.tables import CaseRow, Notice, Objection, Payment, RosterEntry, SlaBreach
+from store.tables import CaseEvent, CaseRow, Notice, Objection, Payment, RosterEntry, SlaBreach
 from tasks import projections, rules
 from tasks.runtime import Runtime
 from tasks.status import derive_status
@@ -219,7 +219,13 @@ def _log(
     """Append an event that changes no engine state; the head moves with the case row under its version."""
     assert case.id is not None  # noqa: S101 - persisted
     event = event_log.new_event(case.id, (case.event_seq, case.head_hash), type_, actor, payload, at, digest)
-    values = {"event_seq": event.seq, "head_hash": event.hash, "version": case.version + 1}
+    _write_case(session, case, {"event_seq": event.seq, "head_hash": event.hash}, event)
+
+
+def _write_case(session: Session, case: CaseRow, values: dict[str, Any], event: CaseEvent) -> None:
+    """Write the case row under its version (a lost race raises CaseConflict), then its event."""
+    assert case.id is not None  # noqa: S101 - persisted
+    values = {**values, "version": case.version + 1}
     session.flush()
     result = session.execute(
         update(CaseRow)
@@ -228,8 +234,9 @@ def _log(
     )
     if getattr(result, "rowcount", 0) != 1:
         raise CaseConflict(case.id)
+    # The version check above holds the case's row: the event's sequence number is ours alone.
     session.add(event)
-    for key, value in values.items():
+    for key, value in values.items():  # the row now holds these: no reload of the snapshot
         set_committed_value(case, key, value)
 
 
@@ -292,7 +299,6 @@ def _commit_step(
         "figures": figures,
         "snapshot": snapshot,
         "digest": digest,
-        "version": case.version + 1,
         "updated_at": now,
         "opening_approved": case.opening_approved or report.data.get("opening_outcome") == "approved",
         "institution": case.institution,
@@ -303,23 +309,12 @@ def _commit_step(
         "end_date": case.end_date,
         "planned_count": case.planned_count,
     }
-    session.flush()
-    result = session.execute(
-        update(CaseRow)
-        .where(col(CaseRow.id) == case.id, col(CaseRow.version) == case.version)
-        .values(**values)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        raise CaseConflict(case.id)
-    # The version check above holds the case's row: the event's sequence number is ours alone.
-    session.add(event)
     new_case = case.event_seq == 1 and completed == "opening_application"
+    _write_case(session, case, values, event)
     projections.sync(
         rt, session, case.id, case.start_date, view, figures, completed, actor, now,
         timers_before=None if new_case else run.timers_before,
     )  # fmt: skip
-    for key, value in values.items():  # the row now holds these: no reload of the snapshot
-        set_committed_value(case, key, value)
 
 
 class RoundTripMismatch(AssertionError):
