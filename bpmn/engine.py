@@ -141,15 +141,6 @@ class Deployment:
     subprocess_specs: dict[str, Any]
     serializer: BpmnWorkflowSerializer = field(repr=False)
 
-    def user_task_keys(self) -> set[str]:
-        """Every human task key the deployment can ask for."""
-        return {
-            _task_key(s.name)
-            for sp in [self.spec, *self.subprocess_specs.values()]
-            for s in sp.task_specs.values()
-            if getattr(s, "manual", False)
-        }
-
 
 _DEPLOYMENTS: dict[str, Deployment] = {}
 _DEPLOY_LOCK = Lock()

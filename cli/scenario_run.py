@@ -20,7 +20,6 @@ from domain.errors import Violation
 from domain.idnumber import IdentityGenerator
 from domain.policy import Policy, load_policy
 from domain.vocab import InstitutionStatus
-from store import event_log
 from store.catalogue import add_institutions, add_projects, add_training_records, ensure_user
 from store.db import create_schema, make_engine
 from store.tables import CaseRow, Institution, Notice, Objection, Payment, SlaBreach
@@ -247,8 +246,7 @@ class ScenarioRun:
                 select(Institution).where(Institution.name == case.institution)
             ).first()
             out["institution_status"] = institution.status if institution else None
-            last = event_log.head(session, case_id)
-            out["history_hash"] = last.hash if last else None
+            out["history_hash"] = case.head_hash
         return out
 
 

@@ -68,23 +68,6 @@ def new_event(
     return event
 
 
-def append(
-    session: Session,
-    case_id: int,
-    type_: str,
-    actor: str | None,
-    payload: dict[str, Any],
-    at: datetime,
-    digest: str,
-) -> CaseEvent:
-    """Append one event after the case's head as stored (unique (case_id, seq) guards races)."""
-    last = head(session, case_id)
-    after = (last.seq, last.hash) if last else (0, GENESIS)
-    event = new_event(case_id, after, type_, actor, payload, at, digest)
-    session.add(event)
-    return event
-
-
 def events(session: Session, case_id: int) -> list[CaseEvent]:
     """A case's events in order."""
     stmt = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq))

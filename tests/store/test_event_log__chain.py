@@ -27,12 +27,23 @@ def _case(session: Session) -> int:
     return case.id
 
 
+def _append(
+    session: Session, case_id: int, type_: str, actor: str, payload: dict[str, object], digest: str
+) -> CaseEvent:
+    last = event_log.head(session, case_id)
+    after = (last.seq, last.hash) if last else (0, event_log.GENESIS)
+    event = event_log.new_event(case_id, after, type_, actor, payload, AT, digest)
+    session.add(event)
+    session.flush()
+    return event
+
+
 def test_chain_links_and_verifies(sqlite_db: Engine) -> None:
     with Session(sqlite_db) as session:
         case_id = _case(session)
-        first = event_log.append(session, case_id, "created", "a", {"x": 1}, AT, "d1")
+        first = _append(session, case_id, "created", "a", {"x": 1}, "d1")
         session.flush()
-        second = event_log.append(session, case_id, "task", "b", {"y": "中文"}, AT, "d2")
+        second = _append(session, case_id, "task", "b", {"y": "中文"}, "d2")
         session.commit()
         assert first.prev_hash == event_log.GENESIS
         assert second.prev_hash == first.hash
@@ -43,9 +54,9 @@ def test_chain_links_and_verifies(sqlite_db: Engine) -> None:
 def test_tampering_is_detected(sqlite_db: Engine) -> None:
     with Session(sqlite_db) as session:
         case_id = _case(session)
-        event_log.append(session, case_id, "created", "a", {"x": 1}, AT, "d1")
+        _append(session, case_id, "created", "a", {"x": 1}, "d1")
         session.flush()
-        event_log.append(session, case_id, "task", "b", {"amount_fen": 100}, AT, "d2")
+        _append(session, case_id, "task", "b", {"amount_fen": 100}, "d2")
         session.commit()
         session.execute(update(CaseEvent).where(CaseEvent.seq == 2).values(payload={"amount_fen": 999}))
         session.commit()
