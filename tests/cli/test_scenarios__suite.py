@@ -54,3 +54,17 @@ def test_scenario_holds_on_postgres(path: Path) -> None:
     finally:
         drop_schema(engine)
         engine.dispose()
+
+
+def test_the_same_file_gives_the_same_result_and_history_twice() -> None:
+    path = FILES[0]
+    text = path.read_text(encoding="utf-8")
+    results = []
+    for _ in range(2):
+        run = ScenarioRun(parse_scenario(text, path.name), text, BusinessCalendar())
+        try:
+            results.append(run.run())
+        finally:
+            run.close()
+    assert results[0] == results[1]
+    assert all(case["history_hash"] for case in results[0]["cases"].values())
