@@ -16,14 +16,15 @@ from cli.catalogue_seed import seed_demo_catalogue
 from cli.scenario_file import Scenario, StepSpec
 from domain import deadlines
 from domain.calendar import SHANGHAI, BusinessCalendar
-from domain.errors import Violation
+from domain.errors import ErrorCode, Violation
 from domain.idnumber import IdentityGenerator
 from domain.policy import Policy, load_policy
 from domain.vocab import InstitutionStatus
 from store.catalogue import add_institutions, add_projects, add_training_records, ensure_user
 from store.db import create_schema, make_engine
 from store.tables import CaseRow, Institution, Notice, Objection, Payment, SlaBreach
-from tasks.commands import Actor, Outcome, file_objection, report_fraud, submit_task
+from tasks.case_events import file_objection, report_fraud
+from tasks.commands import Actor, Outcome, submit_task
 from tasks.runtime import Runtime
 from workflows.gateway import FakeGateway
 from workflows.payments import attempt_payment, due_payments, next_payment_at
@@ -170,7 +171,9 @@ class ScenarioRun:
                 self.rt, case_id=case_id, actor=actor, task_key=step.task, data=data, label=step.case
             )
         if case_id is None:
-            return Outcome(False, None, (Violation(_no_case_code(), None, "该案件尚未创建，无法办理此事件"),))
+            return Outcome(
+                False, None, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件尚未创建，无法办理此事件"),)
+            )
         if step.event == "objection":
             return file_objection(self.rt, case_id=case_id, data=step.data)
         assert step.actor is not None  # noqa: S101 - checked when the file was read
@@ -248,12 +251,6 @@ class ScenarioRun:
             out["institution_status"] = institution.status if institution else None
             out["history_hash"] = case.head_hash
         return out
-
-
-def _no_case_code() -> Any:
-    from domain.errors import ErrorCode
-
-    return ErrorCode.NO_SUCH_TASK
 
 
 def expect_mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 
 from store.tables import CaseRow, Payment
-from tasks.commands import deliver_message
+from tasks.case_events import deliver_message
 from tasks.runtime import Runtime
 from workflows.gateway import GatewayError, GatewayTimeout, PaymentGateway, PaymentOrder
 

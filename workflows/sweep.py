@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from domain.calendar import CalendarMissing
 from store.tables import Timer
-from tasks.commands import fire_timers
+from tasks.case_events import fire_timers
 from tasks.runtime import Runtime
 
 

@@ -16,8 +16,9 @@ from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.policy import Policy
 from store.catalogue import ensure_user
 from store.tables import CaseEvent, CaseRow, HumanTask
-from tasks.commands import Actor, CaseConflict, Outcome, submit_task
+from tasks.commands import Actor, Outcome, submit_task
 from tasks.runtime import Runtime
+from tasks.step import CaseConflict
 
 
 @pytest.mark.postgres
