@@ -15,6 +15,7 @@ from cli.scenario_run import ScenarioRun
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.money import format_wanyuan, format_yuan
 from domain.policy import Policy
+from store.catalogue import ensure_user
 from store.db import make_engine
 from store.migrate import upgrade
 from store.tables import CaseEvent, CaseRow, HumanTask
@@ -61,6 +62,11 @@ def run_demo(db_path: Path, calendar: BusinessCalendar, policy: Policy, console:
         result = run.run()
     if not result["ok"]:
         raise RuntimeError(f"the demo scenario no longer holds: {result.get('mismatches')}")
+    with run.rt.session() as session:
+        # The roles no demo step acts in: the process owner edits models, the auditor replays histories.
+        for user, role in (("zhou", "process_owner"), ("shen", "auditor")):
+            ensure_user(session, user, role)
+        session.commit()
     return run
 
 

@@ -8,8 +8,9 @@ from sqlmodel import Session, col, func, select
 from typer.testing import CliRunner
 
 from cli.main import app
+from domain.vocab import Role
 from store.db import make_engine
-from store.tables import CaseRow, HumanTask
+from store.tables import CaseRow, HumanTask, UserRow
 
 
 def test_demo_runs_twice_and_starts_afresh(tmp_path: Path) -> None:
@@ -30,6 +31,8 @@ def test_demo_runs_twice_and_starts_afresh(tmp_path: Path) -> None:
             select(func.count()).select_from(HumanTask).where(col(HumanTask.status) == "open")
         ).one()
         assert open_tasks >= 12
+        roles = {r for user in session.exec(select(UserRow)) for r in user.roles}
+        assert roles == {r.value for r in Role} - {"public", "admin"}
     engine.dispose()
 
 
