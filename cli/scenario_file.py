@@ -33,7 +33,7 @@ class StepSpec(_Strict):
     case: str = "main"
     actor: ActorSpec | None = None
     task: str | None = None
-    event: Literal["objection", "fraud"] | None = None
+    event: Literal["objection", "fraud", "rectification"] | None = None
     data: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("at")
@@ -49,8 +49,8 @@ class StepSpec(_Strict):
             raise ValueError("每一步须有 task 或 event 之一")
         if self.task is not None and self.actor is None:
             raise ValueError("task 步骤须有 actor")
-        if self.event == "fraud" and self.actor is None:
-            raise ValueError("fraud 事件须有 actor（inspector 或 approver）")
+        if self.event in ("fraud", "rectification") and self.actor is None:
+            raise ValueError(f"{self.event} 事件须有 actor")
         return self
 
 

@@ -25,6 +25,7 @@ from store.db import create_schema, make_engine
 from store.tables import CaseRow, Institution, Notice, Objection, Payment, SlaBreach
 from tasks.case_events import file_objection, report_fraud
 from tasks.commands import Actor, Outcome, submit_task
+from tasks.institutions import accept_rectification
 from tasks.runtime import Runtime
 from workflows.gateway import FakeGateway
 from workflows.payments import attempt_payment, due_payments, next_payment_at
@@ -169,6 +170,11 @@ class ScenarioRun:
             data = self._resolve_roster(step.data) if step.task == "opening_application" else step.data
             return submit_task(
                 self.rt, case_id=case_id, actor=actor, task_key=step.task, data=data, label=step.case
+            )
+        if step.event == "rectification":  # an extension of the format: about an institution, not a case
+            assert step.actor is not None  # noqa: S101 - checked when the file was read
+            return accept_rectification(
+                self.rt, actor=Actor(step.actor.user, step.actor.role), data=step.data
             )
         if case_id is None:
             return Outcome(

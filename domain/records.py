@@ -162,6 +162,14 @@ class Recovery:
     comment: str
 
 
+@dataclass(frozen=True, slots=True)
+class Rectification:
+    """整改验收: a suspended institution's rectification accepted by the bureau (004 三(三))."""
+
+    institution: str
+    comment: str
+
+
 TaskInput = (
     OpeningApplication
     | Review
@@ -176,4 +184,5 @@ TaskInput = (
     | Objection
     | FraudReport
     | Recovery
+    | Rectification
 )

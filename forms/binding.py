@@ -18,6 +18,7 @@ from domain.records import (
     OpeningDayCheck,
     PaymentApproval,
     Recovery,
+    Rectification,
     Review,
     SpotCheck,
     SubsidyClaim,
@@ -143,6 +144,11 @@ def _recovery(d: Data) -> Recovery:
     return Recovery(recovered_fen=d["recovered_fen"], comment=d.get("comment", ""))
 
 
+def _rectification(d: Data) -> Rectification:
+    """整改验收."""
+    return Rectification(institution=d["institution"], comment=d.get("comment", ""))
+
+
 BUILDERS: dict[str, Callable[[Data], TaskInput]] = {
     "opening_application": _opening_application,
     "opening_first_review": _review,
@@ -161,6 +167,7 @@ BUILDERS: dict[str, Callable[[Data], TaskInput]] = {
     "objection": _objection,
     "fraud": _fraud,
     "recovery": _recovery,
+    "rectification": _rectification,
 }
 
 

@@ -25,7 +25,7 @@ TASK_IDS: tuple[str, ...] = (
     "disbursement",
     "recovery",
 )
-EVENT_IDS: tuple[str, ...] = ("objection", "fraud")
+EVENT_IDS: tuple[str, ...] = ("objection", "fraud", "rectification")
 FORM_IDS: tuple[str, ...] = TASK_IDS + EVENT_IDS
 
 

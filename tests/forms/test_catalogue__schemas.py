@@ -55,7 +55,7 @@ def objects(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def test_the_catalogue_has_every_task_of_the_contract_and_the_two_events() -> None:
     assert len(TASK_IDS) == 15
-    assert EVENT_IDS == ("objection", "fraud")
+    assert EVENT_IDS == ("objection", "fraud", "rectification")
     shipped = {p.name.removesuffix(".json") for p in (files("forms") / "schemas").iterdir()}
     assert shipped == set(FORM_IDS)
 
