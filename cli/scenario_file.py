@@ -34,7 +34,7 @@ class StepSpec(_Strict):
     actor: ActorSpec | None = None
     task: str | None = None
     event: Literal["objection", "fraud", "rectification"] | None = None
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: Any = Field(default_factory=dict)  # not checked here: a bad form is a refused step, not a bad file
 
     @field_validator("at")
     @classmethod
