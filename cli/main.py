@@ -71,6 +71,13 @@ def scenario_run(
             err_console.print(f"[red]场景文件格式错误[/red] {bad}")
             if path.is_dir():
                 results.append({"scenario": str(file), "ok": False, "malformed": str(bad)})
+        except Exception as crash:  # a fault of ours: say so, and let the other files of a folder run
+            if not path.is_dir():
+                raise
+            err_console.print_exception()
+            results.append(
+                {"scenario": str(file), "ok": False, "crashed": f"{type(crash).__name__}: {crash}"}
+            )
     if as_json:
         payload: Any = results if path.is_dir() else (results[0] if results else None)
         if payload is not None:
