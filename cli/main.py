@@ -21,7 +21,7 @@ scenario_app = typer.Typer(
 )
 app.add_typer(scenario_app, name="scenario")
 console = Console(width=max(120, Console().width))
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def operator_calendar() -> BusinessCalendar:
