@@ -22,7 +22,7 @@ from domain.records import OpeningApplication
 from domain.vocab import Role
 from forms.validator import validate
 from store.catalogue import ensure_user
-from store.tables import CaseRow, RosterEntry
+from store.tables import CaseRow, HumanTask, RosterEntry
 from tasks import projections, rules
 from tasks.runtime import Runtime
 from tasks.step import commit_step, log_event
@@ -94,7 +94,7 @@ def _submit(
     label: str,
 ) -> int:
     case = session.get(CaseRow, case_id) if case_id is not None else None
-    run = _check_access(rt, session, case, actor, task_key)
+    run, open_tasks = _check_access(rt, session, case, actor, task_key)
     form = validate(task_key, data)
     if not form.ok or form.value is None:
         raise Refused(form.errors)
@@ -118,13 +118,24 @@ def _submit(
     except NoSuchTask as missing:
         raise _refuse(ErrorCode.NO_SUCH_TASK, f"该案件当前没有待办的「{task_key}」任务") from missing
     payload = {"task": task_key, "role": actor.role, "form": _plain(data), "engine": engine_data}
-    commit_step(rt, session, case, run, report, "task_completed", actor.user, payload, completed=task_key)
+    commit_step(
+        rt,
+        session,
+        case,
+        run,
+        report,
+        "task_completed",
+        actor.user,
+        payload,
+        completed=task_key,
+        open_tasks=open_tasks,
+    )
     return case.id
 
 
 def _check_access(
     rt: Runtime, session: Session, case: CaseRow | None, actor: Actor, task_key: str
-) -> CaseRun | None:
+) -> tuple[CaseRun | None, list[HumanTask] | None]:
     """Role, ownership, the task being open, claims and four eyes: checked on the server, in that order."""
     role = TASK_ROLES.get(task_key)
     if role is None:
@@ -135,13 +146,14 @@ def _check_access(
     if case is None:
         if task_key != "opening_application":
             raise _refuse(ErrorCode.NO_SUCH_TASK, "该案件尚未提交有效的开班申请，没有可办理的任务")
-        return None
+        return None, None
     if role is Role.APPLICANT and case.applicant != actor.user:
         raise _refuse(ErrorCode.FORBIDDEN, "这不是您提交的案件，无权办理")
     run = rt.load_run(session, case)
     if task_key not in {t.key for t in run.view().ready}:
         raise _refuse(ErrorCode.NO_SUCH_TASK, f"该案件当前没有待办的「{task_key}」任务")
-    holder = projections.claimed_by(session, case.id, task_key)
+    open_tasks = projections.open_human_tasks(session, case.id)
+    holder = next((t.assignee for t in open_tasks if t.task_key == task_key and t.status == "claimed"), None)
     if holder is not None and holder != actor.user:
         raise _refuse(ErrorCode.FORBIDDEN, f"该任务已由 {holder} 认领，请其退回后再办理")
     if (
@@ -149,7 +161,7 @@ def _check_access(
         and projections.last_completed_by(session, case.id, FOUR_EYES[task_key]) == actor.user
     ):
         raise _refuse(ErrorCode.FOUR_EYES, "复核人不能与初审人相同，请由另一位复核人办理")
-    return run
+    return run, open_tasks
 
 
 def _plain(data: Mapping[str, Any]) -> dict[str, Any]:

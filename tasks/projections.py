@@ -44,15 +44,10 @@ def sync(
     now: datetime,
     *,
     timers_before: tuple[PendingTimer, ...] | None = None,
+    open_tasks: list[HumanTask] | None = None,
 ) -> None:
     """Bring the case's human_task and timer rows in line with what the engine waits for."""
-    open_rows = list(
-        session.exec(
-            select(HumanTask).where(
-                HumanTask.case_id == case_id, col(HumanTask.status).in_(("open", "claimed"))
-            )
-        )
-    )
+    open_rows = open_tasks if open_tasks is not None else open_human_tasks(session, case_id)
     ready = {t.spec_id: t for t in view.ready}
     for row in open_rows:
         if row.spec_id in ready:
@@ -75,6 +70,14 @@ def sync(
         session.add(Timer(case_id=case_id, spec_id=pending.spec_id, due_at=pending.due))
 
 
+def open_human_tasks(session: Session, case_id: int | None) -> list[HumanTask]:
+    """The case's open and claimed human tasks."""
+    stmt = select(HumanTask).where(
+        HumanTask.case_id == case_id, col(HumanTask.status).in_(("open", "claimed"))
+    )
+    return list(session.exec(stmt))
+
+
 def last_completed_by(session: Session, case_id: int | None, task_key: str) -> str | None:
     """Who completed the latest ``task_key`` of the case (for four-eyes)."""
     stmt = (
@@ -88,12 +91,4 @@ def last_completed_by(session: Session, case_id: int | None, task_key: str) -> s
 def latest_notice(session: Session, case_id: int) -> Notice | None:
     """The case's latest public notice."""
     stmt = select(Notice).where(Notice.case_id == case_id).order_by(col(Notice.id).desc())
-    return session.exec(stmt).first()
-
-
-def claimed_by(session: Session, case_id: int | None, task_key: str) -> str | None:
-    """Who holds the case's open ``task_key`` by a claim, if anyone."""
-    stmt = select(HumanTask.assignee).where(
-        HumanTask.case_id == case_id, HumanTask.task_key == task_key, HumanTask.status == "claimed"
-    )
     return session.exec(stmt).first()

@@ -15,7 +15,7 @@ from bpmn.engine import CaseRun, StepReport
 from domain.vocab import InstitutionStatus
 from store import event_log
 from store.catalogue import set_institution_status
-from store.tables import CaseEvent, CaseRow, Notice, Payment, SlaBreach
+from store.tables import CaseEvent, CaseRow, HumanTask, Notice, Payment, SlaBreach
 from tasks import projections
 from tasks.runtime import Runtime
 from tasks.status import derive_status
@@ -78,6 +78,7 @@ def commit_step(
     payload: dict[str, Any],
     *,
     completed: str | None = None,
+    open_tasks: list[HumanTask] | None = None,
 ) -> None:
     """Apply a step's effects and write snapshot, event and projections under the case's version."""
     assert case.id is not None  # noqa: S101 - persisted
@@ -107,19 +108,12 @@ def commit_step(
         "digest": digest,
         "updated_at": now,
         "opening_approved": case.opening_approved or report.data.get("opening_outcome") == "approved",
-        "institution": case.institution,
-        "occupation": case.occupation,
-        "level": case.level,
-        "batch": case.batch,
-        "start_date": case.start_date,
-        "end_date": case.end_date,
-        "planned_count": case.planned_count,
     }
     new_case = case.event_seq == 1 and completed == "opening_application"
     _write_case(session, case, values, event)
     projections.sync(
         rt, session, case.id, case.start_date, view, figures, completed, actor, now,
-        timers_before=None if new_case else run.timers_before,
+        timers_before=None if new_case else run.timers_before, open_tasks=open_tasks,
     )  # fmt: skip
 
 
