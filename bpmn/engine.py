@@ -36,6 +36,7 @@ from domain.calendar import CalendarMissing
 
 MAIN_PROCESS = "subsidy_lifecycle"
 _STATE_CHANGE = re.compile(r'"last_state_change":\s*[-0-9.eE+]+')
+_UUID_LENGTH = 36
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MODELS_DIR = Path(__file__).parent
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
@@ -446,10 +447,11 @@ class CaseRun:
     def digest(self, snapshot: str | None = None) -> str:
         """A digest of the state free of Spiff's random task ids (each id becomes its order of appearance)."""
         text = snapshot if snapshot is not None else self.snapshot()
+        # Every id is a whole JSON string: splitting on quotes finds them faster than a regex pass.
+        parts = text.split('"')
         ids: dict[str, str] = {}
-
-        def ordinal(match: re.Match[str]) -> str:
-            return ids.setdefault(match.group(0), f"#{len(ids)}")
-
-        canonical = _STATE_CHANGE.sub('"last_state_change":0', _UUID.sub(ordinal, text))
+        for i, part in enumerate(parts):
+            if len(part) == _UUID_LENGTH and _UUID.fullmatch(part):
+                parts[i] = ids.setdefault(part, f"#{len(ids)}")
+        canonical = _STATE_CHANGE.sub('"last_state_change":0', '"'.join(parts))
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from importlib.resources import files
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bpmn.clock import VirtualClock
@@ -65,13 +66,18 @@ class ScenarioRun:
         *,
         check_roundtrip: bool = False,
         policy: Policy | None = None,
+        engine: Engine | None = None,
     ) -> None:
         self.scenario = scenario
+        self._own_engine = (
+            engine is None
+        )  # a shared engine (benchmarks, a warm server) is not ours to dispose
         if scenario.calendar is not None:
             calendar = calendar.with_extra(scenario.calendar.holidays, scenario.calendar.workdays)
         self.clock = VirtualClock(scenario.start)
         policy = (policy or shipped_policy()).with_overrides(scenario.policy)
-        self.rt = Runtime(make_engine(db_url), self.clock, calendar, policy, check_roundtrip=check_roundtrip)
+        db = engine if engine is not None else make_engine(db_url)
+        self.rt = Runtime(db, self.clock, calendar, policy, check_roundtrip=check_roundtrip)
         self.gateway = FakeGateway(scenario.gateway)
         self.identities = IdentityGenerator(
             hashlib.sha256(text.encode()).hexdigest(), exclude={m.upper() for m in _ID_LIKE.findall(text)}
@@ -96,8 +102,9 @@ class ScenarioRun:
             session.commit()
 
     def close(self) -> None:
-        """Release the database connections."""
-        self.rt.db.dispose()
+        """Release the database connections (of an engine this run made)."""
+        if self._own_engine:
+            self.rt.db.dispose()
 
     # -- time -----------------------------------------------------------------------------------
     def advance(self, target: datetime) -> None:
