@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from threading import Lock
 from typing import Any
+from uuid import UUID
 
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent
@@ -40,10 +41,6 @@ _UUID_LENGTH = 36
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MODELS_DIR = Path(__file__).parent
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
-
-
-class EngineError(RuntimeError):
-    """The diagram could not take the step (not a user error: a modelling or engine fault)."""
 
 
 class NoSuchTask(LookupError):
@@ -237,8 +234,8 @@ def _serializer_for(spec: Any, subs: dict[str, Any]) -> BpmnWorkflowSerializer:
             if top is not spec:
                 others[spec.name] = spec
             workflow = self.target_class(top, others, deserializing=True)
-            workflow.tasks = self.mapping_from_dict(dct["tasks"], _uuid, workflow=workflow)
-            workflow.task_tree = workflow.tasks.get(_uuid(dct["root"]))
+            workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+            workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
             self.set_default_attributes(workflow, dct)
             self.subprocesses_from_dict(dct["subprocesses"], workflow)
             workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
@@ -248,12 +245,6 @@ def _serializer_for(spec: Any, subs: dict[str, Any]) -> BpmnWorkflowSerializer:
     config[BpmnWorkflow] = _SpecByReference
     config[ClockedTimeDateEventDefinition] = TimerConditionalEventDefinitionConverter
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
-
-
-def _uuid(value: str) -> Any:
-    from uuid import UUID
-
-    return UUID(value)
 
 
 def _task_key(spec_name: str) -> str:
