@@ -89,6 +89,7 @@ def product_commands(
             reference, plain = bare_steps(run)
             bare += reference
             stock += plain
+        drop_schema(engine)  # leave the database as found
         engine.dispose()
     finally:
         scenario_run.submit_task = original  # type: ignore[assignment]
