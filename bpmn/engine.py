@@ -82,7 +82,6 @@ class EngineView:
     timers: tuple[PendingTimer, ...]
     messages: tuple[str, ...]
     completed: bool
-    data: Mapping[str, Any]
 
 
 class ClockedTimeDateEventDefinition(TimeDateEventDefinition):  # type: ignore[misc]
@@ -349,7 +348,6 @@ class CaseRun:
             timers=tuple(sorted(timers, key=lambda t: t.due)),
             messages=tuple(sorted(messages)),
             completed=bool(self.workflow.completed),
-            data=dict(self.workflow.data),
         )
         return self._view
 

@@ -23,10 +23,11 @@ from domain.policy import Policy, load_policy
 from domain.vocab import InstitutionStatus
 from store.catalogue import add_institutions, add_projects, add_training_records, ensure_user
 from store.db import create_schema, make_engine
-from store.tables import CaseRow, Institution, Notice, Objection, Payment, SlaBreach
+from store.tables import CaseRow, Institution, Objection, Payment, SlaBreach
 from tasks.case_events import file_objection, report_fraud
 from tasks.commands import Actor, Outcome, submit_task
 from tasks.institutions import accept_rectification
+from tasks.projections import latest_notice
 from tasks.runtime import Runtime
 from workflows.gateway import FakeGateway
 from workflows.payments import attempt_payment, due_payments, next_payment_at
@@ -229,9 +230,7 @@ class ScenarioRun:
             case = session.get(CaseRow, case_id)
             assert case is not None  # noqa: S101 - created by a step
             out: dict[str, Any] = {"status": case.status, **{k: case.figures.get(k) for k in _FIGURES}}
-            notice = session.exec(
-                select(Notice).where(Notice.case_id == case_id).order_by(col(Notice.id).desc())
-            ).first()
+            notice = latest_notice(session, case_id)
             out["notice"] = None
             if notice is not None:
                 count = len(list(session.exec(select(Objection.id).where(Objection.notice_id == notice.id))))
