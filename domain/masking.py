@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 COMPOUND_SURNAMES = frozenset(
     {
@@ -68,7 +69,28 @@ COMPOUND_SURNAMES = frozenset(
     }
 )
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f·・]+")
+# Han characters of every CJK block (Ext. A to H, compatibility ideographs, 〇) and the middle dots that
+# join the parts of minority names (·, ・, •, ‧, ･): such a name is written without spaces.
+_HAN = re.compile(
+    r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+    r"\u00b7\u30fb\u2022\u2027\uff65]+"
+)
+_MIDDLE_DOTS = frozenset("\u00b7\u30fb\u2022\u2027\uff65")
+_INVISIBLE = frozenset({"Cf", "Cc"})  # zero-width and bidirectional formatting, control characters
+
+
+def normalise_name(name: str) -> str:
+    """The name with invisible characters removed and its blanks normalised.
+
+    Zero-width, bidirectional formatting and control characters are dropped; every Unicode blank
+    (full-width space U+3000, NBSP, tabs, ...) separates parts. A Chinese name (Han characters and
+    middle dots only) is its parts joined without blanks ("王　明" is 王明); any other name keeps one
+    ASCII space between parts ("John  Smith" is "John Smith").
+    """
+    visible = "".join(c for c in name if c.isspace() or unicodedata.category(c) not in _INVISIBLE)
+    parts = visible.split()
+    joined = "".join(parts)
+    return joined if _HAN.fullmatch(joined) else " ".join(parts)
 
 
 def _keep_ends(name: str, head: int) -> str:
@@ -80,8 +102,12 @@ def _keep_ends(name: str, head: int) -> str:
 
 
 def mask_name(name: str) -> str:
-    """The name as shown on a public notice: 张三明 → 张*明, 张三 → 张*, 欧阳明华 → 欧阳*华."""
-    name = name.strip()
+    """The name as shown on a public notice: 张三明 → 张*明, 张三 → 张*, 欧阳明华 → 欧阳*华.
+
+    Blanks and invisible characters never count as characters of the name (see ``normalise_name``):
+    "王　明" is 王*, as 王明 is.
+    """
+    name = normalise_name(name)
     if not name:
         return ""
     if len(name) == 1:
@@ -89,6 +115,8 @@ def mask_name(name: str) -> str:
     if _HAN.fullmatch(name) is None:
         # non-Chinese names: first and last character kept
         return _keep_ends(name, 1)
-    if len(name) > 2 and name[:2] in COMPOUND_SURNAMES:  # noqa: PLR2004 - a compound surname has two characters
+    compound = name[:2] in COMPOUND_SURNAMES and not _MIDDLE_DOTS.intersection(name)
+    if len(name) > 2 and compound:  # noqa: PLR2004 - a compound surname has two characters
+        # a name with a middle dot is a minority name: its first part is not a 复姓 (公孙·阿力 → 公****力)
         return _keep_ends(name, 2)
     return _keep_ends(name, 1)
