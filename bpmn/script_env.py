@@ -1,80 +1,58 @@
-"""The restricted environment in which diagram expressions, scripts and DMN cells run.
+"""The environment in which diagram expressions, scripts and DMN cells run.
 
-SpiffWorkflow evaluates every expression with eval/exec. Here an expression sees only
-task data, a few harmless builtins and the domain functions registered by name; imports,
-dunder names and private attributes are refused before anything runs.
+SpiffWorkflow hands every expression to its script environment. This one never calls Python's
+``eval`` / ``exec``: expressions and scripts are written in the closed language of
+``bpmn.expressions`` and run by its interpreter over task data and the domain functions
+registered by name.
 """
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Mapping, MutableMapping
 from datetime import date
-from functools import lru_cache
-from types import CodeType
 from typing import Any
 
+from bpmn.expressions import ExpressionRefused, compile_expression, compile_script, evaluate, run_script
 from domain import deadlines, headcount
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
 
-_SAFE_BUILTINS: dict[str, Any] = {
-    "abs": abs, "all": all, "any": any, "bool": bool, "dict": dict, "enumerate": enumerate,
-    "float": float, "int": int, "len": len, "list": list, "max": max, "min": min,
-    "range": range, "round": round, "set": set, "sorted": sorted, "str": str, "sum": sum,
-    "tuple": tuple, "zip": zip, "True": True, "False": False, "None": None,
-}  # fmt: skip
+UnsafeExpression = ExpressionRefused  # the former name, kept for callers
 
-_FORBIDDEN_NODES = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ClassDef, ast.AsyncFunctionDef)
-
-
-class UnsafeExpression(ValueError):
-    """A diagram expression that uses something the sandbox does not allow."""
-
-
-def _check(tree: ast.AST, source: str) -> None:
-    for node in ast.walk(tree):
-        if isinstance(node, _FORBIDDEN_NODES):
-            raise UnsafeExpression(f"不允许在流程表达式中使用 {type(node).__name__}: {source!r}")
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            raise UnsafeExpression(f"不允许访问私有属性 {node.attr}: {source!r}")
-        if isinstance(node, ast.Name) and node.id.startswith("__"):
-            raise UnsafeExpression(f"不允许使用名称 {node.id}: {source!r}")
+FUNCTION_NAMES: tuple[str, ...] = (
+    "opening_review_deadline",
+    "is_opening_cancelled",
+    "has_enough_spot_checks",
+    "compute_attendance_base",
+    "is_below_satisfaction",
+    "compute_eligible",
+    "compute_subsidy",
+    "claim_review_deadline",
+    "notice_start_after",
+    "notice_end_from",
+    "notice_closing_time",
+    "payment_deadline",
+)
+"""The names of the domain functions a diagram may call (the keys of ``lifecycle_functions``)."""
 
 
-@lru_cache(maxsize=1024)
-def _compile(source: str, mode: str) -> CodeType:
-    tree = ast.parse(source, mode=mode)
-    _check(tree, source)
-    code: CodeType = compile(source, "<diagram>", mode)
-    return code
-
-
-def check_source(source: str, *, script: bool = False) -> None:
-    """Raise UnsafeExpression (or SyntaxError) if ``source`` would be refused at run time."""
-    _compile(source, "exec" if script else "eval")
+def check_source(source: str, *, script: bool = False, functions: Collection[str] | None = None) -> None:
+    """Raise ExpressionRefused if ``source`` is outside the language (or calls an unknown function)."""
+    compiled = compile_script(source) if script else compile_expression(source)
+    compiled.check_functions(FUNCTION_NAMES if functions is None else functions)
 
 
 class SandboxEnvironment:
     """A SpiffWorkflow script environment: task data + registered functions, nothing else."""
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]]) -> None:
-        self.globals: dict[str, Any] = dict(functions)
-
-    def _scope(self, external: Mapping[str, Any] | None) -> dict[str, Any]:
-        scope: dict[str, Any] = {"__builtins__": _SAFE_BUILTINS}
-        scope.update(self.globals)
-        if external:
-            scope.update(external)
-        return scope
+        self.globals: dict[str, Callable[..., Any]] = dict(functions)
 
     def evaluate(
         self, expression: str, context: Mapping[str, Any], external_context: Mapping[str, Any] | None = None
     ) -> Any:
-        """Evaluate an expression (gateway condition, timer value, DMN cell)."""
-        scope = self._scope(external_context)
-        scope.update(context)
-        return eval(_compile(expression, "eval"), scope)  # noqa: S307 - AST-checked, restricted builtins
+        """Evaluate an expression (gateway condition, timer value, DMN cell) over the task data."""
+        return evaluate(expression, context, self.globals, external_context)
 
     def execute(
         self,
@@ -82,26 +60,22 @@ class SandboxEnvironment:
         context: MutableMapping[str, Any],
         external_context: Mapping[str, Any] | None = None,
     ) -> bool:
-        """Run a script task; assignments land in the task data."""
+        """Run a script task; assignments land in the task data, ``del name`` removes a name."""
         clash = set(self.globals).intersection(context)
         if clash:
-            raise UnsafeExpression(f"任务数据覆盖了流程函数：{sorted(clash)}")
-        scope = self._scope(external_context)
-        scope.update(context)
-        exec(_compile(script, "exec"), scope)  # noqa: S102 - AST-checked, restricted builtins
+            raise ExpressionRefused("任务数据", f"任务数据覆盖了流程函数：{sorted(clash)}", script)
+        scope = dict(context)
+        run_script(script, scope, self.globals, external_context)
         for key, value in scope.items():
-            if key == "__builtins__" or key in self.globals or callable(value):
-                continue
-            if external_context and key in external_context:
-                continue
-            context[key] = value
+            if not (external_context and key in external_context):
+                context[key] = value
         for key in [k for k in context if k not in scope]:
-            del context[key]  # `del x` in a script removes x from the task data
+            del context[key]
         return True
 
     def call_service(self, context: Mapping[str, Any], **kwargs: Any) -> Any:
         """Service tasks are not used: side effects belong to the machinery, not to diagrams."""
-        raise UnsafeExpression("流程中不允许调用外部服务")
+        raise ExpressionRefused("服务任务", "流程中不允许调用外部服务")
 
 
 def _iso(d: date) -> str:
