@@ -65,21 +65,18 @@ class UndefinedName(NameError):
         self.name = name
 
 
+_Functions = Mapping[str, Callable[..., Any]]
+
+
 class _Frame:
     """The state of one evaluation: where names come from, registered functions, the step count."""
 
     __slots__ = ("data", "external", "functions", "steps")
 
     def __init__(
-        self,
-        data: Mapping[str, Any],
-        external: Mapping[str, Any] | None,
-        functions: Mapping[str, Callable[..., Any]],
+        self, data: Mapping[str, Any], external: Mapping[str, Any] | None, functions: _Functions
     ) -> None:
-        self.data = data
-        self.external = external
-        self.functions = functions
-        self.steps = 0
+        self.data, self.external, self.functions, self.steps = data, external, functions, 0
 
     def tick(self) -> None:
         self.steps += 1
@@ -147,13 +144,9 @@ def _mul(left: Any, right: Any) -> Any:
 
 
 _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: _add,
-    ast.Sub: _arith(operator.sub),
-    ast.Mult: _mul,
-    ast.Div: _arith(operator.truediv),
-    ast.FloorDiv: _arith(operator.floordiv),
-    ast.Mod: _arith(operator.mod),
-}
+    ast.Add: _add, ast.Sub: _arith(operator.sub), ast.Mult: _mul, ast.Div: _arith(operator.truediv),
+    ast.FloorDiv: _arith(operator.floordiv), ast.Mod: _arith(operator.mod),
+}  # fmt: skip
 
 
 def _contains(container: Any, item: Any) -> bool:
@@ -163,17 +156,10 @@ def _contains(container: Any, item: Any) -> bool:
 
 
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.In: lambda a, b: _contains(b, a),
-    ast.NotIn: lambda a, b: not _contains(b, a),
-    ast.Is: operator.is_,
-    ast.IsNot: operator.is_not,
-}
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: _contains(b, a), ast.NotIn: lambda a, b: not _contains(b, a),
+}  # fmt: skip
 
 
 def _subscript(container: Any, key: Any) -> Any:
@@ -191,6 +177,18 @@ class _Builder:
         self.nodes = 0
         self.calls: set[str] = set()
         self.assigned: set[str] = set()
+        self.constants: set[int] = set()  # ids of nodes whose value is known without data
+
+    def fold(self, node: ast.AST, run: _Fn, *children: ast.AST) -> _Fn:
+        """Evaluate an operation on constants now, so that ``'a' * 1000000000`` is refused at deploy time."""
+        if all(id(child) in self.constants for child in children):
+            self.constants.add(id(node))
+            try:
+                run(_Frame({}, None, {}))
+            except (ArithmeticError, TypeError, ValueError) as err:
+                if isinstance(err, ExpressionRefused):
+                    raise
+        return run
 
     def count(self, node: ast.AST, depth: int) -> None:
         self.nodes += 1
@@ -218,6 +216,7 @@ class _Builder:
         value = node.value
         if type(value) not in (str, int, float, bool, type(None)):
             raise ExpressionRefused("常量", f"不允许的常量类型 {type(value).__name__}")
+        self.constants.add(id(node))
         if type(value) is str and len(value) > MAX_STRING:
             raise ExpressionRefused("长度", f"字符串常量超过 {MAX_STRING}")
         if type(value) in (int, float):
@@ -296,27 +295,33 @@ class _Builder:
                     raise ExpressionRefused("运算对象", f"正负号只适用于数值，得到 {type(value).__name__}")
                 return _number(-value if sign < 0 else +value)
 
-            return run
+            return self.fold(node, run, node.operand)
         raise ExpressionRefused(type(node.op).__name__, "不允许的一元运算")
 
     def binop(self, node: ast.BinOp, depth: int) -> _Fn:
         apply = _BINARY.get(type(node.op))
         if apply is None:
             raise ExpressionRefused(type(node.op).__name__, "不允许的运算（如乘方、位运算）")
+        if (
+            isinstance(node.op, ast.Mod)
+            and isinstance(node.left, ast.Constant)
+            and type(node.left.value) is str
+        ):
+            raise ExpressionRefused("%", "不允许用 % 格式化字符串")
+        if isinstance(node.op, ast.Mult) and isinstance(node.left, ast.List | ast.Tuple | ast.Dict):
+            raise ExpressionRefused("重复", "不允许重复列表、元组")
+        if isinstance(node.op, ast.Mult) and isinstance(node.right, ast.List | ast.Tuple | ast.Dict):
+            raise ExpressionRefused("重复", "不允许重复列表、元组")
         left, right = self.expr(node.left, depth), self.expr(node.right, depth)
 
         def run(frame: _Frame) -> Any:
             frame.tick()
             return apply(left(frame), right(frame))
 
-        return run
+        return self.fold(node, run, node.left, node.right)
 
     def ifexp(self, node: ast.IfExp, depth: int) -> _Fn:
-        test, body, orelse = (
-            self.expr(node.test, depth),
-            self.expr(node.body, depth),
-            self.expr(node.orelse, depth),
-        )
+        test, body, orelse = (self.expr(n, depth) for n in (node.test, node.body, node.orelse))
         return lambda frame: body(frame) if test(frame) else orelse(frame)
 
     def sequence(self, node: ast.List | ast.Tuple, depth: int) -> _Fn:
@@ -382,19 +387,11 @@ class _Builder:
 
 
 _EXPRESSIONS: dict[type[ast.AST], Callable[[_Builder, Any, int], _Fn]] = {
-    ast.Constant: _Builder.constant,
-    ast.Name: _Builder.load,
-    ast.Subscript: _Builder.subscript,
-    ast.Compare: _Builder.compare,
-    ast.BoolOp: _Builder.boolop,
-    ast.UnaryOp: _Builder.unaryop,
-    ast.BinOp: _Builder.binop,
-    ast.IfExp: _Builder.ifexp,
-    ast.List: _Builder.sequence,
-    ast.Tuple: _Builder.sequence,
-    ast.Dict: _Builder.dict_,
-    ast.Call: _Builder.call,
-}
+    ast.Constant: _Builder.constant, ast.Name: _Builder.load, ast.Subscript: _Builder.subscript,
+    ast.Compare: _Builder.compare, ast.BoolOp: _Builder.boolop, ast.UnaryOp: _Builder.unaryop,
+    ast.BinOp: _Builder.binop, ast.IfExp: _Builder.ifexp, ast.List: _Builder.sequence,
+    ast.Tuple: _Builder.sequence, ast.Dict: _Builder.dict_, ast.Call: _Builder.call,
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,7 +467,9 @@ def evaluate(
     external: Mapping[str, Any] | None = None,
 ) -> Any:
     """Evaluate an expression over task data (then ``external``), calling only ``functions``."""
-    body = compile_expression(source).body
+    compiled = compile_expression(source)
+    compiled.check_functions(functions)
+    body = compiled.body
     if body is None:
         raise ExpressionRefused("来源", "这是脚本，不是表达式", source)
     try:
@@ -487,6 +486,7 @@ def run_script(
 ) -> None:
     """Run a script's statements in order; assignments and deletions act on ``scope``."""
     compiled = compile_script(source)
+    compiled.check_functions(functions)
     frame = _Frame(scope, external, functions)
     try:
         for statement in compiled.statements:

@@ -155,28 +155,40 @@ def _dmn_expressions(root: etree._Element) -> Iterator[_Found]:
                     yield _Found(entry.get("id") or rule.get("id") or "?", "", _text(entry))
 
 
-def _check(found: _Found, functions: Collection[str]) -> None:
-    if found.dmn_input is not None:
-        sources = dmn_match_expressions(found.dmn_input, found.source)
-    else:
-        sources = (found.source,)
-    for source in sources:
-        compiled = compile_script(source) if found.script else compile_expression(source)
-        compiled.check_functions(functions)
+@dataclass(frozen=True, slots=True)
+class ModelExpression:
+    """One expression or script a model file holds, as SpiffWorkflow will evaluate or execute it."""
+
+    file: str
+    element_id: str
+    element_name: str
+    source: str
+    script: bool
+
+
+def model_expressions(files: Mapping[str, bytes]) -> Iterator[ModelExpression]:
+    """Every expression and script of the BPMN / DMN files (DMN entries combined with their input)."""
+    for name in sorted(files):
+        if not name.endswith((".bpmn", ".dmn")):
+            continue
+        root = etree.fromstring(files[name], _SAFE_XML)
+        for found in _dmn_expressions(root) if name.endswith(".dmn") else _bpmn_expressions(root):
+            if found.dmn_input is None:
+                sources: tuple[str, ...] = (found.source,)
+            else:
+                sources = dmn_match_expressions(found.dmn_input, found.source)
+            for source in sources:
+                yield ModelExpression(name, found.element_id, found.element_name, source, found.script)
 
 
 def check_model_expressions(files: Mapping[str, bytes], functions: Collection[str] = FUNCTION_NAMES) -> None:
     """Refuse (ModelExpressionRefused) a deployment whose BPMN / DMN files hold an expression
     outside the closed language or a call of an unregistered function; other files are ignored."""
-    for name in sorted(files):
-        if not name.endswith((".bpmn", ".dmn")):
-            continue
-        root = etree.fromstring(files[name], _SAFE_XML)
-        found_all = _dmn_expressions(root) if name.endswith(".dmn") else _bpmn_expressions(root)
-        for found in found_all:
-            try:
-                _check(found, functions)
-            except ExpressionRefused as err:
-                raise ModelExpressionRefused(
-                    name, found.element_id, found.element_name, err, err.source or found.source
-                ) from None
+    for found in model_expressions(files):
+        try:
+            compiled = compile_script(found.source) if found.script else compile_expression(found.source)
+            compiled.check_functions(functions)
+        except ExpressionRefused as err:
+            raise ModelExpressionRefused(
+                found.file, found.element_id, found.element_name, err, err.source or found.source
+            ) from None
