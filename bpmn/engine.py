@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from threading import Lock
 from typing import Any
 from uuid import UUID
@@ -32,14 +31,27 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from bpmn.clock import Clock
-from bpmn.script_env import SandboxEnvironment
-from domain.calendar import CalendarMissing
+from bpmn.deployment import (
+    CALENDAR_FILE,
+    POLICY_FILE,
+    assemble,
+    calendar_of,
+    content_hash,
+    model_files,
+    models_of,
+    policy_of,
+    verify,
+)
+from bpmn.script_env import SandboxEnvironment, lifecycle_functions
+from domain.calendar import BusinessCalendar, CalendarMissing
+from domain.policy import Policy
+
+__all__ = ["MAIN_PROCESS", "CaseRun", "Deployment", "EngineView", "deploy", "load_deployment", "model_files"]
 
 MAIN_PROCESS = "subsidy_lifecycle"
 _STATE_CHANGE = re.compile(r'"last_state_change":\s*[-0-9.eE+]+')
 _UUID_LENGTH = 36
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-MODELS_DIR = Path(__file__).parent
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
 
 
@@ -54,7 +66,8 @@ class ReadyTask:
     key: str
     spec_id: str
     title: str
-    lane: str | None
+    lane: str | None  # for display only: graphical modelers rewrite a lane's flowNodeRef list
+    role: str | None = None  # declared on the userTask (spiffworkflow property `role`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,64 +117,34 @@ class _ScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         self.clock = clock
 
 
-def _content_hash(parts: Iterable[tuple[str, bytes]]) -> str:
-    digest = hashlib.sha256()
-    for name, content in sorted(parts):
-        digest.update(name.encode())
-        digest.update(b"\0")
-        digest.update(hashlib.sha256(content).digest())
-    return digest.hexdigest()
-
-
-def apply_standards(dmn: bytes, standards: Mapping[str, int]) -> bytes:
-    """Write the policy's subsidy standards (元/人 per level) into the subsidy_standard table."""
-    root = etree.fromstring(dmn, _SAFE_XML)
-    ns = {"dmn": root.nsmap.get(None, "https://www.omg.org/spec/DMN/20191111/MODEL/")}
-    for rule in root.iterfind(".//dmn:decision[@id='subsidy_standard']//dmn:rule", ns):
-        entry = rule.find("dmn:inputEntry/dmn:text", ns)
-        output = rule.find("dmn:outputEntry/dmn:text", ns)
-        if entry is None or output is None or entry.text is None:
-            continue
-        level = entry.text.strip().strip("\"'")
-        if level in standards:
-            output.text = str(int(standards[level]))
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
-
-
 @dataclass
 class Deployment:
-    """A parsed, immutable set of models pinned by content hash."""
+    """A parsed, immutable deployment pinned by content hash: models, forms, policy and calendar."""
 
     id: str
     files: dict[str, bytes]
     spec: Any
     subprocess_specs: dict[str, Any]
     serializer: BpmnWorkflowSerializer = field(repr=False)
+    policy: Policy = field(repr=False)
+    calendar: BusinessCalendar = field(repr=False)
+    environment: SandboxEnvironment = field(repr=False)
 
 
 _DEPLOYMENTS: dict[str, Deployment] = {}
 _DEPLOY_LOCK = Lock()
 
 
-def model_files(models_dir: Path = MODELS_DIR) -> dict[str, bytes]:
-    """The shipped BPMN and DMN files, by relative name."""
-    files = {}
-    for path in sorted([*models_dir.glob("processes/*.bpmn"), *models_dir.glob("decisions/*.dmn")]):
-        files[str(path.relative_to(models_dir))] = path.read_bytes()
-    return files
+def deploy(files: Mapping[str, bytes], *, validate: bool = True) -> Deployment:
+    """Parse (once per content hash) and return the deployment of these files.
 
-
-def deploy(
-    files: Mapping[str, bytes], standards: Mapping[str, int] | None = None, *, validate: bool = True
-) -> Deployment:
-    """Parse (once per content hash) and return the deployment of these files."""
+    ``files`` are a deployment's files (``bpmn.deployment.assemble``); model files alone are
+    completed with the default policy, no operator calendar data and the shipped forms.
+    """
     contents = dict(files)
-    if standards:
-        contents = {
-            name: apply_standards(body, standards) if name.endswith(".dmn") else body
-            for name, body in contents.items()
-        }
-    key = _content_hash(contents.items())
+    if POLICY_FILE not in contents or CALENDAR_FILE not in contents:
+        contents = assemble(Policy(), BusinessCalendar(), models=models_of(contents))
+    key = content_hash(contents.items())
     with _DEPLOY_LOCK:
         found = _DEPLOYMENTS.get(key)
         if found is None:
@@ -170,9 +153,16 @@ def deploy(
     return found
 
 
+def load_deployment(deployment_id: str, files: Mapping[str, bytes]) -> Deployment:
+    """The deployment ``deployment_id`` from its stored files, refused (DeploymentTampered) if they differ."""
+    verify(deployment_id, files)
+    return deploy(files)
+
+
 def _parse(key: str, files: dict[str, bytes], *, validate: bool) -> Deployment:
+    policy, calendar = policy_of(files), calendar_of(files)
     parser = SpiffBpmnParser(validator=VALIDATOR if validate else None)
-    for name, body in files.items():
+    for name, body in models_of(files).items():
         tree = etree.fromstring(body, _SAFE_XML)
         if name.endswith(".dmn"):
             parser.add_dmn_xml(tree, filename=name)
@@ -186,7 +176,8 @@ def _parse(key: str, files: dict[str, bytes], *, validate: bool) -> Deployment:
     for sp in [spec, *subs.values()]:
         for task_spec in sp.task_specs.values():
             _clock_timers(getattr(task_spec, "event_definition", None))
-    return Deployment(key, files, spec, subs, _serializer_for(spec, subs))
+    environment = SandboxEnvironment(lifecycle_functions(policy, calendar))
+    return Deployment(key, files, spec, subs, _serializer_for(spec, subs), policy, calendar, environment)
 
 
 def _clock_timers(event: Any) -> None:
@@ -244,6 +235,13 @@ def _serializer_for(spec: Any, subs: dict[str, Any]) -> BpmnWorkflowSerializer:
     config[BpmnWorkflow] = _SpecByReference
     config[ClockedTimeDateEventDefinition] = TimerConditionalEventDefinitionConverter
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+
+
+def declared_role(task_spec: Any) -> str | None:
+    """The role declared on a userTask: its spiffworkflow property `role` (never its lane)."""
+    properties = (getattr(task_spec, "extensions", None) or {}).get("properties") or {}
+    role = properties.get("role")
+    return str(role) if role else None
 
 
 def _task_key(spec_name: str) -> str:
@@ -327,7 +325,11 @@ class CaseRun:
             return self._view
         ready = tuple(
             ReadyTask(
-                _task_key(t.task_spec.name), t.task_spec.name, t.task_spec.bpmn_name or "", t.task_spec.lane
+                _task_key(t.task_spec.name),
+                t.task_spec.name,
+                t.task_spec.bpmn_name or "",
+                t.task_spec.lane,
+                declared_role(t.task_spec),
             )
             for t in self._ready_manual()
         )

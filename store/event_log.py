@@ -24,16 +24,21 @@ def event_hash(prev_hash: str, body: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(body)).encode()).hexdigest()
 
 
-def _body(event: CaseEvent) -> dict[str, Any]:
+def _body(event: CaseEvent, seq: int | None = None) -> dict[str, Any]:
     return {
         "case_id": event.case_id,
-        "seq": event.seq,
+        "seq": event.seq if seq is None else seq,
         "type": event.type,
         "actor": event.actor,
         "payload": event.payload,
         "at": event.at.astimezone(UTC).isoformat(),
         "digest": event.digest,
     }
+
+
+def rehash(event: CaseEvent, *, seq: int | None = None) -> str:
+    """The hash the event's content gives (as if numbered ``seq``, when given)."""
+    return event_hash(event.prev_hash, _body(event, seq))
 
 
 def head(session: Session, case_id: int) -> CaseEvent | None:

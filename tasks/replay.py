@@ -1,68 +1,103 @@
-"""Replay: rebuild a case from its pinned deployment by re-applying its events (what an auditor runs)."""
+"""Replay: rebuild a case from its pinned deployment by re-applying its events (what an auditor runs).
+
+Replay trusts nothing it checks: the deployment's files are verified against their hash before
+they are parsed, the chain is checked event by event (missing, edited, reordered), the case row
+and its snapshot against the last event's seal, and the engine state against the digest recorded
+at every step. Whatever it finds is reported for the case, and the next case is replayed all the
+same: a damaged case never stops the run.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bpmn.clock import VirtualClock
-from bpmn.engine import CaseRun, deploy
-from bpmn.script_env import SandboxEnvironment, lifecycle_functions
-from domain.calendar import BusinessCalendar
-from domain.policy import Policy
+from bpmn.engine import CaseRun, Deployment
+from domain.errors import Refused
 from store import event_log
-from store.tables import CaseRow, DeploymentFile, DeploymentRow
+from store.tables import CaseEvent, CaseRow
+from tasks.integrity import Finding, chain_findings, row_findings
+from tasks.runtime import stored_deployment
 
 
 @dataclass(frozen=True, slots=True)
 class ReplayReport:
-    """How a replay went: events re-applied, the first divergence, the chain check."""
+    """How a replay went: events re-applied, and every problem found (empty: the history holds)."""
 
     case_id: int
     events: int
-    diverged_at: int | None
-    chain_problem: str | None
+    findings: tuple[Finding, ...]
 
     @property
     def ok(self) -> bool:
         """The history is intact and reproduces the recorded state at every step."""
-        return self.diverged_at is None and self.chain_problem is None
+        return not self.findings
+
+    @property
+    def diverged_at(self) -> int | None:
+        """The event after which the rebuilt state first differs from the recorded one."""
+        return next((f.seq for f in self.findings if f.kind == "replay"), None)
+
+    @property
+    def chain_problem(self) -> str | None:
+        """The first problem of the log itself (missing, edited or reordered events), if any."""
+        return next((f.detail for f in self.findings if f.kind in ("missing", "edited", "reordered")), None)
 
 
-def replay_case(session: Session, case_id: int, calendar: BusinessCalendar) -> ReplayReport:
-    """Re-apply every event of the case on a virtual clock and compare the digest at each step."""
+def replay_case(session: Session, case_id: int) -> ReplayReport:
+    """Verify the case's log, row and deployment, then re-apply every event and compare each digest."""
     case = session.get(CaseRow, case_id)
     if case is None:
-        raise LookupError(f"没有案件 {case_id}")
-    row = session.get(DeploymentRow, case.deployment_id)
-    if row is None:
-        raise LookupError(f"案件 {case_id} 的部署 {case.deployment_id} 不在库中")
-    rows = session.exec(select(DeploymentFile).where(DeploymentFile.deployment_id == row.id))
-    files = {f.name: f.content.encode() for f in rows}
-    deployment = deploy(files)
-    environment = SandboxEnvironment(lifecycle_functions(Policy.model_validate(row.policy), calendar))
+        return ReplayReport(case_id, 0, (Finding("head", None, f"没有案件 {case_id}"),))
     history = event_log.events(session, case_id)
+    found = [*chain_findings(case_id, history), *row_findings(case, history)]
+    try:
+        deployment = stored_deployment(session, case.deployment_id, fresh=True)
+    except Refused as refused:
+        found.append(Finding("deployment", None, refused.first.message))
+        return ReplayReport(case_id, len(history), tuple(found))
+    if not any(f.kind in ("missing", "edited", "reordered") for f in found):
+        found += _reapply(deployment, history)
+    return ReplayReport(case_id, len(history), tuple(found))
+
+
+def _reapply(deployment: Deployment, history: Sequence[CaseEvent]) -> list[Finding]:
+    """Re-run the events on the deployment; the first step whose state differs from the record."""
+    environment = deployment.environment
     run: CaseRun | None = None
     clock: VirtualClock | None = None
     for event in history:
-        clock = clock or VirtualClock(event.at)
-        clock.move_to(max(event.at, clock.now()))
-        payload = event.payload
-        if event.type == "case_created":
-            run, _ = CaseRun.start(deployment, environment, clock, payload["start"])
-        elif event.type == "fraud_recovery_started":
-            run, _ = CaseRun.start(
-                deployment, environment, clock, payload["start"], process_id="fraud_recovery"
-            )
-        elif run is None:
-            return ReplayReport(case_id, len(history), event.seq, None)
-        elif event.type == "task_completed":
-            run.complete(payload["task"], payload["engine"])
-        elif event.type.startswith("message:"):
-            run.deliver(payload["message"], payload["payload"])
-        elif event.type in ("timers_fired", "objection_joined"):
-            run.fire_due_timers()
-        if run is None or run.digest() != event.digest:
-            return ReplayReport(case_id, len(history), event.seq, None)
-    return ReplayReport(case_id, len(history), None, event_log.verify_chain(session, case_id))
+        try:
+            clock = clock or VirtualClock(event.at)
+            clock.move_to(max(event.at, clock.now()))
+            payload = event.payload
+            if event.type == "case_created":
+                run, _ = CaseRun.start(deployment, environment, clock, payload["start"])
+            elif event.type == "fraud_recovery_started":
+                run, _ = CaseRun.start(
+                    deployment, environment, clock, payload["start"], process_id="fraud_recovery"
+                )
+            elif run is None:
+                return [
+                    Finding("replay", event.seq, f"第 {event.seq} 个事件（{event.type}）之前没有建立流程")
+                ]
+            elif event.type == "task_completed":
+                run.complete(payload["task"], payload["engine"])
+            elif event.type.startswith("message:"):
+                run.deliver(payload["message"], payload["payload"])
+            elif event.type in ("timers_fired", "objection_joined"):
+                run.fire_due_timers()
+            matches = run is not None and run.digest() == event.digest
+        except Exception as failed:  # an event the engine cannot re-apply: a finding, never a crash
+            detail = f"第 {event.seq} 个事件（{event.type}）无法重放：{type(failed).__name__}"
+            return [Finding("replay", event.seq, detail)]
+        if not matches:
+            return [
+                Finding(
+                    "replay", event.seq, f"重放到第 {event.seq} 个事件（{event.type}）后流程状态与记录不一致"
+                )
+            ]
+    return []

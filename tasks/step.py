@@ -16,7 +16,7 @@ from domain.vocab import InstitutionStatus
 from store import event_log
 from store.catalogue import set_institution_status
 from store.tables import CaseEvent, CaseRow, HumanTask, Notice, Payment, SlaBreach
-from tasks import projections
+from tasks import integrity, projections
 from tasks.runtime import Runtime
 from tasks.status import derive_status
 
@@ -45,7 +45,8 @@ def log_event(
 ) -> None:
     """Append an event that changes no engine state; the head moves with the case row under its version."""
     assert case.id is not None  # noqa: S101 - persisted
-    event = event_log.new_event(case.id, (case.event_seq, case.head_hash), type_, actor, payload, at, digest)
+    sealed = {**payload, "state": integrity.seal(case)}
+    event = event_log.new_event(case.id, (case.event_seq, case.head_hash), type_, actor, sealed, at, digest)
     _write_case(session, case, {"event_seq": event.seq, "head_hash": event.hash}, event)
 
 
@@ -82,6 +83,7 @@ def commit_step(
 ) -> None:
     """Apply a step's effects and write snapshot, event and projections under the case's version."""
     assert case.id is not None  # noqa: S101 - persisted
+    rt = rt.pinned(run.deployment)
     now = rt.now()
     figures = dict(case.figures)
     for key in FIGURES:
@@ -96,12 +98,7 @@ def commit_step(
     digest = run.digest(snapshot)
     if rt.check_roundtrip:
         _check_roundtrip(rt, run, snapshot, digest)
-    event = event_log.new_event(
-        case.id, (case.event_seq, case.head_hash), event_type, actor, payload, now, digest
-    )
-    values = {
-        "event_seq": event.seq,
-        "head_hash": event.hash,
+    values: dict[str, Any] = {
         "status": status,
         "figures": figures,
         "snapshot": snapshot,
@@ -109,6 +106,11 @@ def commit_step(
         "updated_at": now,
         "opening_approved": case.opening_approved or report.data.get("opening_outcome") == "approved",
     }
+    sealed = {**payload, "state": integrity.seal(case, values)}
+    event = event_log.new_event(
+        case.id, (case.event_seq, case.head_hash), event_type, actor, sealed, now, digest
+    )
+    values.update(event_seq=event.seq, head_hash=event.hash)
     new_case = case.event_seq == 1 and completed == "opening_application"
     _write_case(session, case, values, event)
     projections.sync(
@@ -122,7 +124,7 @@ class RoundTripMismatch(AssertionError):
 
 
 def _check_roundtrip(rt: Runtime, run: CaseRun, snapshot: str, digest: str) -> None:
-    again = CaseRun.load(run.deployment, snapshot, rt.environment(), rt.clock)
+    again = CaseRun.load(run.deployment, snapshot, run.deployment.environment, rt.clock)
     if again.snapshot() != snapshot or again.digest() != digest:
         raise RoundTripMismatch("engine snapshot did not round-trip to the same state")
 
@@ -170,6 +172,11 @@ def _apply_effects(
         _order_payment(session, case, figures, payload, now)
 
 
+def payment_key(case_id: int) -> str:
+    """The idempotency key of a case's one payment (ARCHITECTURE "Money and payment")."""
+    return f"subsidyflow-case-{case_id}-payment"
+
+
 def _cancel_pending_payment(session: Session, case: CaseRow) -> None:
     """A stopped case pays nothing more: a payment still waiting for a retry is cancelled."""
     payment = session.exec(
@@ -191,7 +198,7 @@ def _order_payment(
     session.add(
         Payment(
             case_id=case.id,  # type: ignore[arg-type]
-            idempotency_key=f"subsidyflow-case-{case.id}-payment",
+            idempotency_key=payment_key(case.id),  # type: ignore[arg-type]
             amount_fen=int(figures.get("amount_fen") or 0),
             fund_source=str(engine.get("fund_source", "")),
             status="pending",

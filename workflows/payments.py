@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from store.tables import CaseRow, Payment
 from tasks.case_events import deliver_message
+from tasks.integrity import CaseQuarantined, ensure_intact
 from tasks.runtime import Runtime
+from tasks.step import payment_key
 from workflows.gateway import GatewayError, GatewayTimeout, PaymentGateway, PaymentOrder
 
 # Back-off between attempts: 1 min, 5 min, 15 min, 1 h, then every 4 h.
@@ -43,6 +45,19 @@ def next_payment_at(rt: Runtime) -> datetime | None:
         return session.exec(stmt).first()
 
 
+def _hold_reason(session: Session, case: CaseRow, payment: Payment) -> str | None:
+    """Why a payment must not go out (a quarantined case, an order that is not the case's), or None."""
+    try:
+        ensure_intact(session, case)
+    except CaseQuarantined as quarantined:
+        return quarantined.first.message
+    if payment.amount_fen != case.figures.get("amount_fen") or payment.idempotency_key != payment_key(
+        payment.case_id
+    ):
+        return f"支付指令（{payment.amount_fen} 分）与案件核定金额（{case.figures.get('amount_fen')} 分）不符，已暂停支付"
+    return None
+
+
 def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> str:
     """One attempt: `paid`, or `retry` with the next attempt scheduled. Idempotent by key."""
     with rt.session() as session:
@@ -56,6 +71,13 @@ def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> st
             session.add(payment)
             session.commit()
             return "cancelled"
+        held = _hold_reason(session, case, payment)
+        if held is not None:
+            # Nothing tampered is ever paid: the payment waits for an operator, the case is untouched.
+            payment.status, payment.next_attempt_at, payment.last_error = "held", None, held
+            session.add(payment)
+            session.commit()
+            return "held"
         now = rt.now()
         order = PaymentOrder(
             payment.idempotency_key, payment.case_id, payment.amount_fen, payment.fund_source

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from domain.calendar import CalendarMissing
+from domain.errors import Refused
 from store.tables import Timer
 from tasks.case_events import fire_timers
 from tasks.runtime import Runtime
@@ -38,12 +39,14 @@ class SweepReport:
 
     moved: tuple[int, ...]
     failed: tuple[tuple[int, str], ...]
+    quarantined: tuple[tuple[int, str], ...] = ()
 
 
 def sweep_timers(rt: Runtime, now: datetime, *, skip: frozenset[int] = frozenset()) -> SweepReport:
-    """Fire every due timer, case by case; a case that cannot (no calendar data) is reported, not retried here."""
+    """Fire every due timer, case by case; a case that cannot (no calendar data, quarantined) is reported."""
     moved: list[int] = []
     failed: list[tuple[int, str]] = []
+    quarantined: list[tuple[int, str]] = []
     for case_id in due_cases(rt, now):
         if case_id in skip:
             continue
@@ -52,4 +55,6 @@ def sweep_timers(rt: Runtime, now: datetime, *, skip: frozenset[int] = frozenset
                 moved.append(case_id)
         except CalendarMissing as missing:
             failed.append((case_id, str(missing)))
-    return SweepReport(tuple(moved), tuple(failed))
+        except Refused as refused:  # a quarantined case is never acted on: skipped and reported
+            quarantined.append((case_id, refused.first.message))
+    return SweepReport(tuple(moved), tuple(failed), tuple(quarantined))
