@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cli.records import records_app
 from cli.scenario_file import ScenarioMalformed, parse_scenario
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy, load_policy
@@ -20,6 +21,7 @@ scenario_app = typer.Typer(
     help="Play scenario files: the executable contract of the lifecycle.", no_args_is_help=True
 )
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(records_app, name="records")
 console = Console(width=max(120, Console().width))
 err_console = Console(stderr=True, soft_wrap=True)
 
