@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from store.tables import CaseEvent
@@ -24,7 +25,30 @@ def event_hash(prev_hash: str, body: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(body)).encode()).hexdigest()
 
 
-def _body(event: CaseEvent, seq: int | None = None) -> dict[str, Any]:
+class EventLike(Protocol):
+    """An event as the chain needs it: an ORM row or a plain record of its columns."""
+
+    @property
+    def case_id(self) -> int: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def actor(self) -> str | None: ...
+    @property
+    def payload(self) -> Any: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def prev_hash(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+
+
+def _body(event: EventLike, seq: int | None = None) -> dict[str, Any]:
     return {
         "case_id": event.case_id,
         "seq": event.seq if seq is None else seq,
@@ -36,7 +60,7 @@ def _body(event: CaseEvent, seq: int | None = None) -> dict[str, Any]:
     }
 
 
-def rehash(event: CaseEvent, *, seq: int | None = None) -> str:
+def rehash(event: EventLike, *, seq: int | None = None) -> str:
     """The hash the event's content gives (as if numbered ``seq``, when given)."""
     return event_hash(event.prev_hash, _body(event, seq))
 
@@ -77,6 +101,15 @@ def events(session: Session, case_id: int) -> list[CaseEvent]:
     """A case's events in order."""
     stmt = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq))
     return list(session.exec(stmt))
+
+
+_COLUMNS = tuple(CaseEvent.__table__.columns)  # type: ignore[attr-defined]
+
+
+def records(session: Session, case_id: int) -> list[EventLike]:
+    """A case's events in order as plain records (no ORM objects: the integrity check on every load)."""
+    stmt = sa_select(*_COLUMNS).where(col(CaseEvent.case_id) == case_id).order_by(col(CaseEvent.seq))
+    return list(session.connection().execute(stmt))
 
 
 def verify_chain(session: Session, case_id: int) -> str | None:

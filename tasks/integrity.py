@@ -20,7 +20,8 @@ from sqlmodel import Session
 
 from domain.errors import ErrorCode, Refused, Violation
 from store import event_log
-from store.tables import CaseEvent, CaseRow
+from store.event_log import EventLike
+from store.tables import CaseRow
 
 # Columns that are bookkeeping of the row itself, not what the case is: checked apart or not at all.
 _UNSEALED = frozenset(
@@ -57,7 +58,7 @@ def seal(case: CaseRow, values: Mapping[str, Any] | None = None) -> dict[str, An
     }
 
 
-def chain_findings(case_id: int, events: Sequence[CaseEvent]) -> list[Finding]:
+def chain_findings(case_id: int, events: Sequence[EventLike]) -> list[Finding]:
     """Missing, edited or reordered events of a case's log (empty: the chain holds)."""
     found: list[Finding] = []
     seqs = [e.seq for e in events]
@@ -98,7 +99,7 @@ def chain_findings(case_id: int, events: Sequence[CaseEvent]) -> list[Finding]:
     return found
 
 
-def row_findings(case: CaseRow, events: Sequence[CaseEvent]) -> list[Finding]:
+def row_findings(case: CaseRow, events: Sequence[EventLike]) -> list[Finding]:
     """Whether the case row and its snapshot are the ones the last event sealed."""
     if not events:
         return [Finding("head", None, "案件没有任何事件记录")]
@@ -125,7 +126,7 @@ def row_findings(case: CaseRow, events: Sequence[CaseEvent]) -> list[Finding]:
 def findings(session: Session, case: CaseRow) -> list[Finding]:
     """Every integrity problem of a stored case (empty: intact)."""
     assert case.id is not None  # noqa: S101 - persisted
-    events = event_log.events(session, case.id)
+    events = event_log.records(session, case.id)
     return [*chain_findings(case.id, events), *row_findings(case, events)]
 
 
