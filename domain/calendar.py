@@ -1,4 +1,4 @@
-"""The official Chinese working-day calendar (Asia/Shanghai), with operator data for years the package lacks."""
+"""The official Chinese working-day calendar (Asia/Shanghai), amended or extended by operator data."""
 
 from __future__ import annotations
 
@@ -119,8 +119,9 @@ class BusinessCalendar:
     def with_extra(self, holidays: Iterable[date], workdays: Iterable[date]) -> BusinessCalendar:
         """A new calendar whose every year touched by the given dates is operator-covered by them.
 
-        Merged with operator data already present for that year; a date given now wins over the
-        opposite list of the earlier data.
+        A year the package covers keeps the package's answer for every date not listed; a year it
+        lacks starts from weekends off, weekdays on. Merged with operator data already present for
+        that year; a date given now wins over the opposite list of the earlier data.
         """
         off = _checked_dates(holidays, "holidays")
         on = _checked_dates(workdays, "workdays")
@@ -130,7 +131,9 @@ class BusinessCalendar:
             raise ValueError(f"日期 {first} 同时列在节假日(holidays)和调休工作日(workdays)中，请只保留一处")
         years = dict(self._operator)
         for year in sorted({d.year for d in off | on}):
-            old = years.get(year, YearCalendar(year, frozenset(), frozenset()))
+            # Contract v2: for a year the package covers, listed dates amend its answer (National Day
+            # stays off); for a year it lacks, weekends off and weekdays on, except the listed dates.
+            old = years.get(year) or _package_year(year) or YearCalendar(year, frozenset(), frozenset())
             new_off = frozenset(d for d in off if d.year == year)
             new_on = frozenset(d for d in on if d.year == year)
             years[year] = YearCalendar(

@@ -27,6 +27,11 @@ class ErrorCode(StrEnum):
     COUNTS_INCONSISTENT = "counts_inconsistent"
     COMMITMENT_REQUIRED = "commitment_required"
     CALENDAR_MISSING = "calendar_missing"
+    # Additions, version 2
+    TRAINEE_INELIGIBLE = "trainee_ineligible"
+    QUOTA_EXCEEDED = "quota_exceeded"
+    SUBSIDY_CAP_REACHED = "subsidy_cap_reached"
+    CONFLICT = "conflict"
 
 
 @dataclass(frozen=True, slots=True)

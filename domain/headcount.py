@@ -104,6 +104,32 @@ def check_assessment_result(
     return found
 
 
+def check_certified_total(
+    results: Sequence[KindResult], certified_total: int | None, opening_count: int
+) -> list[Violation]:
+    """Problems of 取证总人数 (004 attachment 2): trainees with at least one certificate."""
+    # 004 attachment 2: 取证总人数 — a person with two certificates is one certified person
+    if certified_total is None:
+        if len(results) <= 1:
+            return []
+        text = "有多个考核类别时须填写取证总人数（取得至少一个证书的学员人数，同一人只计一次），请填写"
+        return [Violation(ErrorCode.INVALID_FIELD, "certified_total", text)]
+    if certified_total < 0:
+        return _negative(certified_total, "certified_total", "取证总人数")
+    most = max((r.certified for r in results), default=0)
+    total = sum(r.certified for r in results)
+    if not most <= certified_total <= total:
+        text = (
+            f"取证总人数 {certified_total} 应在各类别取证人数的最大值 {most} 与合计 {total} 之间"
+            "（同一人取得多个证书只计一次），请核对"
+        )
+        return [Violation(ErrorCode.COUNTS_INCONSISTENT, "certified_total", text)]
+    if certified_total > opening_count:
+        text = f"取证总人数 {certified_total} 多于开班人数 {opening_count}，请核对"
+        return [Violation(ErrorCode.COUNTS_INCONSISTENT, "certified_total", text)]
+    return []
+
+
 def check_claim(claimed_count: int, commitment: bool, opening_count: int) -> list[Violation]:
     """Problems of a subsidy claim, in form order (claimed_count, commitment)."""
     found = _negative(claimed_count, "claimed_count", "申领人数")

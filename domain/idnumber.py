@@ -4,36 +4,46 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from math import gcd
 
+from stdnum import numdb
 from stdnum.cn import ric
 
+from domain.eligibility import AgeLimits, birth_window, is_eligible, is_male
 from domain.records import Trainee
 
 ID_LENGTH = 18
 
-# GB/T 2260 province-level codes: the first two digits of every real number
-PROVINCE_CODES = frozenset(
-    {
-        *range(11, 16),
-        *range(21, 24),
-        *range(31, 38),
-        *range(41, 47),
-        *range(50, 55),
-        *range(61, 66),
-        71,
-        81,
-        82,
-    }
-)
+# Residence permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住证) carry these prefixes.
+PERMIT_AREAS = frozenset({"810000", "820000", "830000"})
 
 _EARLIEST_BIRTH = date(1900, 1, 1)
 
+# Full-width digits and X (全角) as typed by Chinese input methods, and a lower-case check letter.
+_NARROW = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "Ｘ": "X", "ｘ": "X", "x": "X"})
+
 
 def normalize_id_number(value: str) -> str:
-    """The number as stored: surrounding blanks removed, a lowercase check letter x made X."""
-    return value.strip().upper()
+    """The number as stored and compared: blanks around removed, full-width digits and X made ASCII, x made X."""
+    return value.strip().translate(_NARROW)
+
+
+@cache
+def is_known_area(code: str) -> bool:
+    """Whether a 6-digit area code is in any edition of GB/T 2260 (county or prefecture level), or a permit prefix.
+
+    python-stdnum's cn/loc table lists every code with the years it was in force; the birth year is
+    not compared (a person born before a county was created, 410881 济源 1988, holds its code today).
+    """
+    if code in PERMIT_AREAS:
+        return True
+    if len(code) != 6 or not code.isascii() or not code.isdigit() or code.endswith("0000"):  # noqa: PLR2004
+        return False
+    parts = numdb.get("cn/loc").info(code)
+    return len(parts) == 2 and "county" in parts[-1][1]  # noqa: PLR2004 - province part + county part
 
 
 def check_digit(first17: str) -> str:
@@ -51,8 +61,8 @@ def id_number_problem(value: str, *, today: date) -> str | None:
         return f"身份证号应为18位，现为{len(number)}位，{redo}"
     if not number[:17].isascii() or not number[:17].isdigit() or number[17] not in "0123456789X":
         return f"身份证号只能由数字组成（最后一位可以是X），{redo}"
-    if int(number[:2]) not in PROVINCE_CODES:
-        return f"身份证号前两位 {number[:2]} 不是有效的省级行政区划代码，{redo}"
+    if not is_known_area(number[:6]):
+        return f"身份证号前六位 {number[:6]} 不是有效的行政区划代码（GB/T 2260），{redo}"
     digits = number[6:14]
     try:
         born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
@@ -93,6 +103,39 @@ def _coprime_stride(rng: random.Random, space: int) -> int:
     return stride
 
 
+@dataclass(frozen=True, slots=True)
+class _Eligible:
+    """Birth dates of trainees eligible on a start date (002: 法定劳动年龄内), for the generator."""
+
+    on: date
+    limits: AgeLimits
+    earliest: date
+    days: int
+
+    @classmethod
+    def of(cls, on: date | None, limits: AgeLimits | None, today: date | None) -> _Eligible | None:
+        if on is None or limits is None:
+            return None
+        window = birth_window(on, limits)
+        if window is None:
+            return None  # nobody is eligible under this policy: the rule refuses them, as it should
+        earliest, latest = window
+        earliest = max(earliest, _EARLIEST_BIRTH)
+        if today is not None:
+            latest = min(latest, today)
+        if latest < earliest:
+            return None
+        return cls(on, limits, earliest, (latest - earliest).days + 1)
+
+    def birth(self, offset: int) -> date:
+        """The birth date of a walk's day offset, inside the window."""
+        return self.earliest + timedelta(days=offset % self.days)
+
+    def admits(self, born: date, number: str) -> bool:
+        """Whether the holder of ``number`` is eligible (the window may be wider than one sex's)."""
+        return is_eligible(born, male=is_male(number), on=self.on, limits=self.limits)
+
+
 class IdentityGenerator:
     """Valid, unique, reproducible trainees for ``roster: {generate: N}`` and the demo."""
 
@@ -105,23 +148,33 @@ class IdentityGenerator:
         self._phone_start = rng.randrange(_PHONE_SPACE)
         self._phone_stride = _coprime_stride(rng, _PHONE_SPACE)
         self._count = 0  # slots taken, excluded ones included
+        self._taken: set[str] = set()  # numbers issued (eligibility windows of two classes may overlap)
         self._issued = 0
 
-    def _next_id(self) -> str:
-        """The next number of the injective walk over (birth date, sequence code)."""
+    def _next_id(self, rule: _Eligible | None = None) -> str:
+        """The next number of the injective walk over (birth date, sequence code), skipping taken ones.
+
+        With an eligibility ``rule`` the walk's day offset is laid over the rule's birth window
+        instead of 1970–2004, and a number whose holder is not eligible is skipped.
+        """
         while self._count < _ID_SPACE:
             slot = (self._id_start + self._count * self._id_stride) % _ID_SPACE
             self._count += 1
-            born = _FIRST_BIRTH + timedelta(days=slot // _SEQ_COUNT)
-            first17 = f"{_AREA}{born:%Y%m%d}{_SEQ_BASE + slot % _SEQ_COUNT:03d}"
+            offset, seq = divmod(slot, _SEQ_COUNT)
+            born = _FIRST_BIRTH + timedelta(days=offset) if rule is None else rule.birth(offset)
+            first17 = f"{_AREA}{born:%Y%m%d}{_SEQ_BASE + seq:03d}"
             number = first17 + check_digit(first17)
-            if number not in self._exclude:
-                return number
+            if number in self._exclude or number in self._taken:
+                continue
+            if rule is not None and not rule.admits(born, number):
+                continue
+            self._taken.add(number)
+            return number
         raise RuntimeError("身份证号生成已用尽：本生成器可生成的号码都已发出")
 
-    def next_trainee(self) -> Trainee:
+    def next_trainee(self, rule: _Eligible | None = None) -> Trainee:
         """The next trainee: a plausible name, a fresh valid ID number and phone, a group."""
-        number = self._next_id()
+        number = self._next_id(rule)
         phone_slot = (self._phone_start + self._issued * self._phone_stride) % _PHONE_SPACE
         self._issued += 1
         rng = self._rng
@@ -133,6 +186,12 @@ class IdentityGenerator:
             group=rng.choice(GROUPS),
         )
 
-    def trainees(self, n: int) -> list[Trainee]:
-        """The next ``n`` trainees."""
-        return [self.next_trainee() for _ in range(n)]
+    def trainees(
+        self, n: int, *, on: date | None = None, limits: AgeLimits | None = None, today: date | None = None
+    ) -> list[Trainee]:
+        """The next ``n`` trainees; with ``on`` and ``limits``, each eligible by age on that start date.
+
+        ``today`` (the filing day) bounds the birth dates too: a number born after it is invalid.
+        """
+        rule = _Eligible.of(on, limits, today)
+        return [self.next_trainee(rule) for _ in range(n)]

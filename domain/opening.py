@@ -7,13 +7,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Protocol
 
+from domain.applicant import InstitutionRegister, check_applicant
 from domain.calendar import BusinessCalendar, CalendarMissing
 from domain.deadlines import application_deadline, class_end_limit
+from domain.eligibility import ineligibility
 from domain.errors import ErrorCode, Violation
 from domain.idnumber import id_number_problem, normalize_id_number
+from domain.plan import PlanBook, check_quota
 from domain.policy import Policy, exact_ratio
 from domain.records import OpeningApplication, Trainee
-from domain.vocab import InstitutionStatus, Level, Schedule
+from domain.vocab import Level, Schedule
 
 
 class TrainingRegistry(Protocol):
@@ -27,13 +30,13 @@ class TrainingRegistry(Protocol):
         """Whether the person ever had a subsidised class of ``occupation``."""
         ...
 
-
-class Catalogue(Protocol):
-    """The bureau's catalogue of institutions and published projects."""
-
-    def institution_status(self, name: str) -> InstitutionStatus | None:
-        """The institution's status, None when it is not in the catalogue."""
+    def subsidies_count(self, id_number: str) -> int:
+        """Subsidised classes of the person in any year (records and other live, approved cases)."""
         ...
+
+
+class Catalogue(InstitutionRegister, Protocol):
+    """The bureau's catalogue of institutions, enterprises and published projects."""
 
     def is_published(self, occupation: str, level: Level) -> bool:
         """Whether occupation + level is a published subsidised project."""
@@ -41,7 +44,9 @@ class Catalogue(Protocol):
 
 
 OPENING_FIELDS: tuple[str, ...] = (
+    "applicant_kind",
     "institution",
+    "credit_code",
     "contact_name",
     "contact_phone",
     "bank_name",
@@ -54,6 +59,7 @@ OPENING_FIELDS: tuple[str, ...] = (
     "practical_hours",
     "occupation",
     "level",
+    "project_type",
     "planned_count",
     "mode",
     "key_group",
@@ -90,21 +96,6 @@ def sort_violations(vs: Iterable[Violation], order: Sequence[str]) -> list[Viola
 
 def _violation(code: ErrorCode, field: str, message: str) -> Violation:
     return Violation(code=code, field=field, message=message)
-
-
-def _institution(app: OpeningApplication, catalogue: Catalogue) -> list[Violation]:
-    # 003 (十): 承訓機構目錄, “黑白名單”; 004 三(三): suspended after satisfaction below 85 %
-    status = catalogue.institution_status(app.institution)
-    name = app.institution
-    if status is None:
-        text = f"承训机构“{name}”不在培训机构目录中，请核对机构名称，或先申请纳入目录"
-    elif status is InstitutionStatus.SUSPENDED:
-        text = f"承训机构“{name}”已被暂停开班（满意度低于要求，正在限期整改），整改验收通过后才能申请开班"
-    elif status is InstitutionStatus.BLACKLISTED:
-        text = f"承训机构“{name}”已列入黑名单，不能承担补贴性培训"
-    else:
-        return []
-    return [_violation(ErrorCode.INSTITUTION_BLOCKED, "institution", text)]
 
 
 def _timing(
@@ -203,6 +194,11 @@ def _trainee_checks(
     if problem is not None:
         return _violation(ErrorCode.ID_NUMBER_INVALID, field, f"{who} 的{problem}")
     number = normalize_id_number(trainee.id_number)
+    # 002: 法定劳动年龄内 — age in full years on the start date, sex from the 17th digit
+    too_old_or_young = ineligibility(number, on=app.start_date, limits=policy.age_limits)
+    if too_old_or_young is not None:
+        text = f"{who} {too_old_or_young}，不在法定劳动年龄内，不能参加补贴性培训，请将其从花名册中移除"
+        return _violation(ErrorCode.TRAINEE_INELIGIBLE, field, text)
     if number in seen:
         text = f"{who} 的身份证号与第{seen[number] + 1}名学员重复，同一人只能在花名册中出现一次，请删除重复行"
         return _violation(ErrorCode.DUPLICATE_IN_ROSTER, field, text)
@@ -212,6 +208,11 @@ def _trainee_checks(
     if registry.trained_in_year(number, year):
         text = f"{who} 在 {year} 年已参加过补贴性培训，每人每年只能参加一次，请将其从花名册中移除"
         return _violation(ErrorCode.TRAINED_THIS_YEAR, field, text)
+    # 002: 提供规定范围内的5个职业等级、6次培训补贴 — a lifetime cap (policy, off by default)
+    cap = policy.max_subsidies_per_person
+    if cap is not None and (had := registry.subsidies_count(number)) >= cap:
+        text = f"{who} 已享受过 {had} 次培训补贴，每人最多 {cap} 次，已达上限，请将其从花名册中移除"
+        return _violation(ErrorCode.SUBSIDY_CAP_REACHED, field, text)
     # 000: no repeat of the same occupation (policy forbid_repeat_occupation)
     if policy.forbid_repeat_occupation and registry.trained_in_occupation(number, app.occupation):
         text = f"{who} 已参加过“{app.occupation}”的补贴性培训，不能重复参加同一工种培训，请将其从花名册中移除"
@@ -227,15 +228,17 @@ def check_opening(
     calendar: BusinessCalendar,
     registry: TrainingRegistry,
     catalogue: Catalogue,
+    plan: PlanBook | None = None,
 ) -> list[Violation]:
     """Every rule the opening application breaks, in form order (empty when it may be filed)."""
     found = [
-        *_institution(app, catalogue),
+        *check_applicant(app, catalogue),
         *_timing(app, filed_on, policy, calendar),
         *_duration(app, policy),
         *_hours(app, policy),
         *_project(app, catalogue),
         *_size(app, policy),
+        *(check_quota(app, plan) if plan is not None else []),
     ]
     seen: dict[str, int] = {}
     for i, trainee in enumerate(app.roster):

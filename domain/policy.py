@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
+from domain.eligibility import AgeLimits
 from domain.vocab import Level
 
 Count = Annotated[int, Field(strict=True, gt=0)]
@@ -86,6 +87,14 @@ class Policy(BaseModel):
     standards: dict[Level, Count] = Field(default_factory=_default_standards)
     # 004: the work plan is dated 2021年5月8日
     effective_from: date = date(2021, 5, 8)
+    # 002: 法定劳动年龄内 — at least 16 on the start date, under 60 (men) / under 55 (women)
+    min_trainee_age: Annotated[int, Field(strict=True, ge=0)] = 16
+    max_trainee_age_male: Count = 60
+    max_trainee_age_female: Count = 55
+    # 004 (三)3 + LIFECYCLE.md: the assessment takes place by the end date + this many calendar days
+    assessment_window_days: Annotated[int, Field(strict=True, ge=0)] = 30
+    # 002: 提供规定范围内的5个职业等级、6次培训补贴 (Dalian: 6); null: no lifetime cap
+    max_subsidies_per_person: Count | None = None
 
     @field_validator("performance_pct")
     @classmethod
@@ -102,6 +111,11 @@ class Policy(BaseModel):
         if missing:
             raise ValueError(f"missing:{missing[0].value}")
         return value
+
+    @property
+    def age_limits(self) -> AgeLimits:
+        """The trainee age limits (002: 法定劳动年龄内)."""
+        return AgeLimits(self.min_trainee_age, self.max_trainee_age_male, self.max_trainee_age_female)
 
     def standard_yuan(self, level: Level) -> int:
         """The subsidy standard of ``level`` in 元 per person."""

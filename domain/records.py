@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.vocab import (
+    ApplicantKind,
     AssessmentKind,
     Decision,
     FundSource,
@@ -50,6 +51,11 @@ class OpeningApplication:
     key_group: bool
     roster: tuple[Trainee, ...]
     teaching_plan: str
+    # 004 (三)4: 由个人、企业或培训机构申领; an enterprise gives its credit code (GB 32100)
+    applicant_kind: ApplicantKind = ApplicantKind.INSTITUTION
+    credit_code: str | None = None
+    # 004 attachment 1: the plan's project type (岗前培训, 合格证培训, 技能提升, 新型学徒制 …)
+    project_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +108,18 @@ class AssessmentResult:
 
     results: tuple[KindResult, ...]
     satisfaction_pct: float
+    # 004 attachment 2: 取证总人数 — trainees with at least one certificate (None: not given)
+    certified_total: int | None = None
+
+    @property
+    def certified_sum(self) -> int:
+        """Certificates obtained over every kind (a person with two counts twice)."""
+        return sum(r.certified for r in self.results)
 
     @property
     def certified(self) -> int:
-        """Certificates obtained over every kind."""
-        return sum(r.certified for r in self.results)
+        """Trainees certified: ``certified_total``, by default the single kind's (or the sum's) figure."""
+        return self.certified_total if self.certified_total is not None else self.certified_sum
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,14 @@ class TrainingMode(StrEnum):
     OTHER = "其他"
 
 
+class ApplicantKind(StrEnum):
+    """Who applies and is paid (004 (三)4: 由个人、企业或培训机构申领补贴)."""
+
+    INSTITUTION = "institution"
+    ENTERPRISE = "enterprise"
+    INDIVIDUAL = "individual"
+
+
 class Decision(StrEnum):
     """Outcome of a review step (初审 / 复核 / 人社审核)."""
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from domain.applicant import normalize_credit_code
+from domain.idnumber import normalize_id_number
 from domain.records import (
     AssessmentRequest,
     AssessmentResult,
@@ -26,6 +28,7 @@ from domain.records import (
     Trainee,
 )
 from domain.vocab import (
+    ApplicantKind,
     AssessmentKind,
     Decision,
     FundSource,
@@ -41,7 +44,7 @@ Data = dict[str, Any]
 
 
 def _opening_application(d: Data) -> OpeningApplication:
-    """开班申请 with dates, enums and the roster as trainees."""
+    """开班申请 with dates, enums and the roster as trainees (ID numbers normalised: full-width, x)."""
     return OpeningApplication(
         institution=d["institution"],
         contact_name=d["contact_name"],
@@ -60,10 +63,18 @@ def _opening_application(d: Data) -> OpeningApplication:
         mode=TrainingMode(d["mode"]),
         key_group=d["key_group"],
         roster=tuple(
-            Trainee(name=t["name"], id_number=t["id_number"], phone=t["phone"], group=t["group"])
+            Trainee(
+                name=t["name"],
+                id_number=normalize_id_number(t["id_number"]),
+                phone=t["phone"],
+                group=t["group"],
+            )
             for t in d["roster"]
         ),
         teaching_plan=d["teaching_plan"],
+        applicant_kind=ApplicantKind(d.get("applicant_kind", ApplicantKind.INSTITUTION.value)),
+        credit_code=normalize_credit_code(d["credit_code"]) if d.get("credit_code") else None,
+        project_type=d.get("project_type"),
     )
 
 
@@ -106,6 +117,7 @@ def _assessment_result(d: Data) -> AssessmentResult:
             for r in d["results"]
         ),
         satisfaction_pct=float(d["satisfaction_pct"]),
+        certified_total=d.get("certified_total"),
     )
 
 

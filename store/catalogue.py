@@ -8,11 +8,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from domain.applicant import normalize_credit_code
+from domain.idnumber import normalize_id_number
 from domain.vocab import InstitutionStatus, Level
-from store.tables import CaseRow, Institution, Project, RosterEntry, TrainingRecord, UserRow
+from store.tables import CaseRow, Enterprise, Institution, Project, RosterEntry, TrainingRecord, UserRow
 
 # Statuses of a case whose trainees no longer count as trained (not "passed the opening review").
 _NOT_TRAINED = ("rejected", "cancelled")
+# 002 lifetime cap (contract v2): a stopped case gives its subsidy back too.
+_NOT_SUBSIDISED = "stopped"
 
 
 class DbCatalogue:
@@ -31,6 +35,11 @@ class DbCatalogue:
         stmt = select(Project.id).where(Project.occupation == occupation, Project.level == str(level))
         return self.session.exec(stmt).first() is not None
 
+    def enterprise_status(self, credit_code: str) -> InstitutionStatus | None:
+        """The status of the enterprise with this credit code, None when it is not listed."""
+        row = self.session.exec(select(Enterprise).where(Enterprise.credit_code == credit_code)).first()
+        return InstitutionStatus(row.status) if row else None
+
 
 class DbTrainingRegistry:
     """domain.opening.TrainingRegistry: training records plus approved cases' rosters.
@@ -41,24 +50,29 @@ class DbTrainingRegistry:
     def __init__(self, session: Session, *, excluding_case: int | None = None) -> None:
         self.session = session
         self.excluding_case = excluding_case
-        self._known: dict[str, list[tuple[int, str]]] | None = None
+        self._known: dict[str, list[tuple[int, str, bool]]] | None = None
 
     def prefetch(self, id_numbers: Iterable[str]) -> None:
-        """Load the (year, occupation) history of every given person at once."""
+        """Load the (year, occupation, subsidised) history of every given person at once."""
         ids = sorted(set(id_numbers))
-        known: dict[str, list[tuple[int, str]]] = {i: [] for i in ids}
+        known: dict[str, list[tuple[int, str, bool]]] = {i: [] for i in ids}
         records = select(TrainingRecord.id_number, TrainingRecord.year, TrainingRecord.occupation).where(
             col(TrainingRecord.id_number).in_(ids)
         )
         for id_number, year, occupation in self.session.exec(records):
-            known[id_number].append((year, occupation))
-        for id_number, start, occupation in self.session.exec(self._roster_stmt(ids)):
-            known[id_number].append((start.year, occupation))
+            known[id_number].append((year, occupation, True))
+        for id_number, start, occupation, status in self.session.exec(self._roster_stmt(ids)):
+            known[id_number].append((start.year, occupation, status != _NOT_SUBSIDISED))
         self._known = known
 
     def _roster_stmt(self, ids: list[str]) -> Any:
         stmt = (
-            select(col(RosterEntry.id_number), col(CaseRow.start_date), col(CaseRow.occupation))
+            select(
+                col(RosterEntry.id_number),
+                col(CaseRow.start_date),
+                col(CaseRow.occupation),
+                col(CaseRow.status),
+            )
             .join(CaseRow, col(RosterEntry.case_id) == col(CaseRow.id))
             .where(col(RosterEntry.id_number).in_(ids))
             .where(col(CaseRow.opening_approved).is_(True))
@@ -68,7 +82,7 @@ class DbTrainingRegistry:
             stmt = stmt.where(CaseRow.id != self.excluding_case)
         return stmt
 
-    def _history(self, id_number: str) -> list[tuple[int, str]]:
+    def _history(self, id_number: str) -> list[tuple[int, str, bool]]:
         if self._known is None or id_number not in self._known:
             self.prefetch([id_number, *(self._known or {})])
         assert self._known is not None  # noqa: S101 - just loaded
@@ -76,11 +90,15 @@ class DbTrainingRegistry:
 
     def trained_in_year(self, id_number: str, year: int) -> bool:
         """002: subsidy once a person a year; 004: 学员年度内不得重复培训."""
-        return any(y == year for y, _ in self._history(id_number))
+        return any(y == year for y, _, _ in self._history(id_number))
 
     def trained_in_occupation(self, id_number: str, occupation: str) -> bool:
         """000: no repeat of the same occupation (policy forbid_repeat_occupation)."""
-        return any(o == occupation for _, o in self._history(id_number))
+        return any(o == occupation for _, o, _ in self._history(id_number))
+
+    def subsidies_count(self, id_number: str) -> int:
+        """002: 6次培训补贴 — records plus other approved cases not rejected, cancelled or stopped, any year."""
+        return sum(subsidised for _, _, subsidised in self._history(id_number))
 
 
 def set_institution_status(
@@ -119,7 +137,20 @@ def add_projects(session: Session, items: Iterable[tuple[str, str]]) -> None:
 def add_training_records(session: Session, items: Iterable[tuple[str, int, str]]) -> None:
     """Record earlier subsidised trainings (id_number, year, occupation)."""
     for id_number, year, occupation in items:
-        session.add(TrainingRecord(id_number=id_number, year=year, occupation=occupation, source="fixture"))
+        number = normalize_id_number(id_number)
+        session.add(TrainingRecord(id_number=number, year=year, occupation=occupation, source="fixture"))
+
+
+def add_enterprises(session: Session, items: Iterable[tuple[str, str, InstitutionStatus]]) -> None:
+    """Add enterprises (name, credit code, status), or update the one with that credit code."""
+    for name, credit_code, status in items:
+        code = normalize_credit_code(credit_code)
+        row = session.exec(select(Enterprise).where(Enterprise.credit_code == code)).first()
+        if row is None:
+            row = Enterprise(credit_code=code, name=name, status=status.value)
+        row.name, row.status = name, status.value
+        session.add(row)
+        session.flush()
 
 
 def ensure_user(session: Session, username: str, role: str | None = None) -> UserRow:

@@ -88,6 +88,13 @@ class CaseRow(SQLModel, table=True):
     start_date: date
     end_date: date
     planned_count: int
+    # 004 (三)4: 由个人、企业或培训机构申领 — the applicant, hence the payee (contract v2)
+    applicant_kind: str = Field(
+        default="institution", max_length=20, sa_column_kwargs={"server_default": "institution"}
+    )
+    credit_code: str | None = Field(default=None, max_length=18)
+    # 004 attachment 1: the plan's project type of the class (岗前培训, 技能提升 …)
+    project_type: str | None = Field(default=None, max_length=50)
     opening_approved: bool = False
     status: str = Field(max_length=20, index=True)
     figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -221,3 +228,25 @@ class SlaBreach(SQLModel, table=True):
     case_id: int = Field(foreign_key="case.id", index=True)
     rule: str = Field(max_length=40)
     due: datetime = Field(sa_type=AwareDateTime)
+
+
+class Enterprise(SQLModel, table=True):
+    """An enterprise training its own staff, known by its unified social credit code (GB 32100)."""
+
+    __tablename__ = "enterprise"
+    id: int | None = Field(default=None, primary_key=True)
+    credit_code: str = Field(unique=True, max_length=18)
+    name: str = Field(max_length=200)
+    status: str = Field(max_length=20)
+
+
+class PlanLineRow(SQLModel, table=True):
+    """A line of the year's training plan (004 attachment 1: 培训计划表, 任务分配)."""
+
+    __tablename__ = "plan_line"
+    __table_args__ = (Index("ix_plan_line_year_institution", "year", "institution"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    institution: str = Field(max_length=200)
+    project_type: str | None = Field(default=None, max_length=50)
+    quota: int

@@ -224,3 +224,4 @@ def _replace_roster(session: Session, case: CaseRow, app: OpeningApplication) ->
     case.institution, case.occupation, case.level = app.institution, app.occupation, app.level.value
     case.batch, case.start_date, case.end_date = app.batch, app.start_date, app.end_date
     case.planned_count = app.planned_count
+    rules.remember_application(case, app)

@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from domain import deadlines, headcount
-from domain.errors import ErrorCode, Violation
+from domain import headcount
+from domain.assessment import check_assessment_request
+from domain.errors import Violation
 from domain.idnumber import normalize_id_number
-from domain.opening import check_opening
+from domain.opening import check_opening, sort_violations
 from domain.records import (
     AssessmentRequest,
     AssessmentResult,
@@ -25,9 +26,23 @@ from domain.records import (
     SubsidyClaim,
     TaskInput,
 )
+from domain.vocab import ApplicantKind
 from store.catalogue import DbCatalogue, DbTrainingRegistry
+from store.plan import DbPlanBook
 from store.tables import CaseRow, SpotCheckRow
 from tasks.runtime import Runtime
+
+# Form order of the assessment result (forms/schemas/assessment_result.json x-order).
+ASSESSMENT_RESULT_FIELDS = ("results", "certified_total", "satisfaction_pct")
+
+
+def remember_application(case: CaseRow, app: OpeningApplication) -> None:
+    """Keep the applicant (hence the payee) and the plan's project type of a valid application on its case."""
+    # 004 (三)4: 由个人、企业或培训机构申领 — the payee follows the applicant
+    case.applicant_kind = app.applicant_kind.value
+    case.credit_code = app.credit_code if app.applicant_kind is ApplicantKind.ENTERPRISE else None
+    # 004 attachment 1: 培训计划表 — counted against the plan line of this type
+    case.project_type = app.project_type
 
 
 def _opening_count(case: CaseRow | None) -> int:
@@ -43,31 +58,32 @@ def check(
     """Every rule violation of this submission, in form order (empty: accepted)."""
     today = rt.today()
     if isinstance(value, OpeningApplication):
-        registry = DbTrainingRegistry(session, excluding_case=case.id if case else None)
+        this_case = case.id if case else None
+        registry = DbTrainingRegistry(session, excluding_case=this_case)
         registry.prefetch(normalize_id_number(t.id_number) for t in value.roster)
         return check_opening(
-            value, filed_on=today, policy=rt.policy, calendar=rt.calendar,
-            registry=registry, catalogue=DbCatalogue(session),
+            value, filed_on=today, policy=rt.policy, calendar=rt.calendar, registry=registry,
+            catalogue=DbCatalogue(session), plan=DbPlanBook(session, excluding_case=this_case),
         )  # fmt: skip
     if isinstance(value, OpeningDayCheck) and case is not None:
         return headcount.check_opening_day(value.actual_count, case.planned_count)
     if isinstance(value, SpotCheck):
         return headcount.check_spot_check(value.attendance, _opening_count(case))
     if isinstance(value, AssessmentRequest) and case is not None:
-        # 004 (三)3: the assessment request is filed at least 3 days before the end date.
-        last = deadlines.assessment_request_deadline(case.end_date, rt.policy)
-        if today > last:
-            return [
-                Violation(
-                    ErrorCode.TOO_LATE,
-                    "date",
-                    f"结业考核申请须在结业日 {case.end_date} 前 "
-                    f"{rt.policy.assessment_lead_days} 天（{last} 前）提出，已逾期",
-                )
-            ]
-        return []
+        # 004 (三)3: requested at least 3 days before the end; held by the end + assessment_window_days
+        return check_assessment_request(
+            filed_on=today, assessment_date=value.date, end_date=case.end_date, policy=rt.policy
+        )
     if isinstance(value, AssessmentResult):
-        return headcount.check_assessment_result(value.results, _opening_count(case))
+        # 004 attachment 2: 取证总人数 (certified_total) checked after the per-kind figures
+        opening_count = _opening_count(case)
+        return sort_violations(
+            [
+                *headcount.check_assessment_result(value.results, opening_count),
+                *headcount.check_certified_total(value.results, value.certified_total, opening_count),
+            ],
+            ASSESSMENT_RESULT_FIELDS,
+        )
     if isinstance(value, SubsidyClaim):
         return headcount.check_claim(value.claimed_count, value.commitment, _opening_count(case))
     return []
@@ -112,6 +128,7 @@ def engine_data(
                 assessment_date=value.date.isoformat(), spot_attendances=spot_attendances(session, case_id)
             )
         case AssessmentResult():
+            # 004 attachment 2: 取证总人数 — the diagram's `certified` is the number of certified persons
             data.update(certified=value.certified, satisfaction_pct=value.satisfaction_pct)
         case SubsidyClaim():
             data.update(claimed_count=value.claimed_count)

@@ -91,11 +91,25 @@ def test_with_extra_merges_and_later_data_wins(calendar: BusinessCalendar) -> No
     assert year.workdays == {date(2027, 2, 1)}
 
 
-def test_operator_data_takes_precedence_for_a_package_year(calendar: BusinessCalendar) -> None:
-    """Operator data for 2026 replaces the package for the whole of 2026 (contract: it covers that year)."""
-    own = calendar.with_extra([date(2026, 3, 9)], [])
-    assert not own.is_workday(date(2026, 3, 9))
-    assert not own.is_workday(date(2026, 10, 10))  # a Saturday, not listed as a workday
+def test_operator_data_amends_a_package_year(calendar: BusinessCalendar) -> None:
+    """Contract v2: operator data for 2026 amends the package; every date not listed keeps its answer."""
+    own = calendar.with_extra([date(2026, 3, 9)], [date(2026, 3, 7)])
+    assert not own.is_workday(date(2026, 3, 9))  # a listed holiday is off
+    assert own.is_workday(date(2026, 3, 7))  # a listed workday (a Saturday) is on
+    assert not own.is_workday(date(2026, 10, 1))  # National Day stays off
+    assert not own.is_workday(date(2026, 10, 7))
+    assert own.is_workday(date(2026, 10, 10))  # the package's adjusted Saturday stays on
+    assert not own.is_workday(date(2026, 3, 14))  # an unlisted Saturday stays off
+    assert own.is_workday(date(2026, 3, 10))  # an unlisted weekday stays on
+    assert own.add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 8)
+
+
+def test_a_listed_workday_on_a_package_holiday_turns_it_on(calendar: BusinessCalendar) -> None:
+    """Contract v2: a package holiday listed as a workday is on; the rest of the holiday stays off."""
+    own = calendar.with_extra([], [date(2026, 10, 2)])
+    assert own.is_workday(date(2026, 10, 2))
+    assert not own.is_workday(date(2026, 10, 1))
+    assert not own.is_workday(date(2026, 10, 5))
 
 
 def test_conflicting_and_bad_dates_are_refused(calendar: BusinessCalendar) -> None:

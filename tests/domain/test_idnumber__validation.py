@@ -1,4 +1,4 @@
-"""GB 11643 居民身份证号: check digit (ISO 7064 MOD 11-2), birth date, province code, plain reasons."""
+"""GB 11643 居民身份证号: check digit (ISO 7064 MOD 11-2), birth date, area code (GB/T 2260), plain reasons."""
 
 from __future__ import annotations
 
@@ -8,9 +8,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.idnumber import PROVINCE_CODES, check_digit, id_number_problem, normalize_id_number
+from domain.idnumber import check_digit, id_number_problem, is_known_area, normalize_id_number
 
 TODAY = date(2026, 11, 2)
+# Codes of several editions of GB/T 2260 (county and prefecture level) and the permit prefixes.
+REAL_AREAS = (
+    "110101",
+    "110103",
+    "310115",
+    "410881",
+    "410800",
+    "440305",
+    "650109",
+    "810000",
+    "820000",
+    "830000",
+)
 
 
 def test_example_04_numbers() -> None:
@@ -37,8 +50,8 @@ def test_check_letter_x_in_either_case() -> None:
         ("4108811995030201180", "现为19位"),
         ("41088119950302011A", "只能由数字组成"),
         ("4108811995O3020118", "只能由数字组成"),
-        ("４１０８８１１９９５０３０２０１１８", "只能由数字组成"),  # full-width digits
-        ("990881199503020118", "前两位 99"),
+        ("410881199503O20118", "只能由数字组成"),
+        ("990881199503020118", "前六位 990881"),
         ("410881199502300118", "出生日期 19950230 不存在"),
         ("410881202712010118", "晚于今天"),
         ("410881189912310118", "早于1900年"),
@@ -59,12 +72,11 @@ def test_birth_today_is_not_in_the_future() -> None:
 
 @st.composite
 def valid_ids(draw: st.DrawFn) -> str:
-    """A valid number: real province, any county digits, a real past birth date, any sequence code."""
-    province = draw(st.sampled_from(sorted(PROVINCE_CODES)))
-    county = draw(st.integers(min_value=0, max_value=9999))
+    """A valid number: a real area code, a real past birth date, any sequence code."""
+    area = draw(st.sampled_from(REAL_AREAS))
     born = draw(st.dates(min_value=date(1900, 1, 1), max_value=TODAY))
     seq = draw(st.integers(min_value=0, max_value=999))
-    first17 = f"{province:02d}{county:04d}{born:%Y%m%d}{seq:03d}"
+    first17 = f"{area}{born:%Y%m%d}{seq:03d}"
     return first17 + check_digit(first17)
 
 
@@ -90,3 +102,46 @@ def test_a_wrong_check_digit_fails(number: str, check: str) -> None:
     """Any check character but the right one fails."""
     if check != number[-1]:
         assert id_number_problem(number[:-1] + check, today=TODAY) is not None
+
+
+def _with_check(first17: str) -> str:
+    return first17 + check_digit(first17)
+
+
+@pytest.mark.parametrize(
+    "area",
+    [
+        "410881",  # 济源市 (county level since 1988, held by people born before)
+        "110103",  # 崇文区, merged away in 2010: any edition counts, whatever the birth year
+        "410800",  # 焦作市, prefecture level
+        "810000",  # 香港 residence permit
+        "820000",  # 澳门 residence permit
+        "830000",  # 台湾 residence permit
+    ],
+)
+def test_area_codes_of_any_edition_and_permits_are_accepted(area: str) -> None:
+    """Contract v2 ID numbers: an area code of any GB/T 2260 edition, or 810000/820000/830000."""
+    assert is_known_area(area)
+    assert id_number_problem(_with_check(f"{area}19950302011"), today=TODAY) is None
+
+
+@pytest.mark.parametrize("area", ["419999", "990000", "410000", "000000", "840000", "11010a"])
+def test_area_codes_that_do_not_exist_are_refused(area: str) -> None:
+    """Contract v2: an unknown code (or a province-level one) makes the number invalid, with what to do."""
+    assert not is_known_area(area)
+    if area.isdigit():
+        problem = id_number_problem(_with_check(f"{area}19950302011"), today=TODAY)
+        assert problem is not None
+        assert f"前六位 {area}" in problem
+        assert "请核对" in problem
+
+
+def test_full_width_and_lower_case_are_normalised_before_checking() -> None:
+    """Contract v2: full-width digits, a full-width Ｘ or ｘ, a lower-case x and blanks around are normalised."""
+    first17 = "11010519491231002"  # check character X
+    full_width = "".join(chr(0xFF10 + int(c)) for c in first17)
+    for check in ("X", "x", "Ｘ", "ｘ"):
+        value = f"\u3000 {full_width}{check} "
+        assert normalize_id_number(value) == first17 + "X"
+        assert id_number_problem(value, today=TODAY) is None
+    assert normalize_id_number("４１０８８１１９９５０３０２０１１８") == "410881199503020118"

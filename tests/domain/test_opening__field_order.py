@@ -8,9 +8,10 @@ from domain.opening import OPENING_FIELDS, field_rank, sort_violations
 
 def test_opening_fields_are_the_form_order() -> None:
     """The 开班申请 form's order (scenarios/README.md)."""
-    assert OPENING_FIELDS[0] == "institution"
+    assert OPENING_FIELDS[:3] == ("applicant_kind", "institution", "credit_code")
     assert OPENING_FIELDS[-2:] == ("roster", "teaching_plan")
-    assert len(OPENING_FIELDS) == 18
+    assert OPENING_FIELDS.index("project_type") == OPENING_FIELDS.index("level") + 1
+    assert len(OPENING_FIELDS) == 21
 
 
 def test_ranks() -> None:

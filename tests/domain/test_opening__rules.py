@@ -168,8 +168,10 @@ def test_duration_in_calendar_months(
     """000 五(三): 全脱产不超过3个月，半脱产不超过6个月 — calendar months, day clamped to the month's end."""
     start, ok_end, late_end = dates
     filed = date(2004, 1, 1)  # long before any start: only the duration is in question
-    assert check(make_app(schedule=schedule, start_date=start, end_date=ok_end), filed_on=filed) == []
-    found = check(make_app(schedule=schedule, start_date=start, end_date=late_end), filed_on=filed)
+    born_1990 = roster(3, on=date(2020, 1, 1), filed=date(1991, 1, 1))  # eligible 2020..2026 as well
+    app = make_app(schedule=schedule, start_date=start, end_date=ok_end, roster=born_1990)
+    assert check(app, filed_on=filed) == []
+    found = check(replace(app, end_date=late_end), filed_on=filed)
     assert codes(found) == [("duration_too_long", "end_date")]
     assert ok_end.isoformat() in found[0].message
 

@@ -14,12 +14,14 @@ from jsonschema import Draft202012Validator
 from domain import vocab
 from forms.catalogue import EVENT_IDS, FORM_IDS, TASK_IDS, field_order, load_schema, schema_for
 
+OPTIONAL = {"comment", "applicant_kind", "credit_code", "project_type", "certified_total"}
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 WIDGETS = {"text", "textarea", "date", "number", "radio", "select", "checkbox", "checkboxes", "tel", "table"}
 ENUMS: dict[tuple[str, str], type[StrEnum]] = {
     ("opening_application", "schedule"): vocab.Schedule,
     ("opening_application", "level"): vocab.Level,
     ("opening_application", "mode"): vocab.TrainingMode,
+    ("opening_application", "applicant_kind"): vocab.ApplicantKind,
     ("opening_first_review", "decision"): vocab.Decision,
     ("opening_recheck", "decision"): vocab.Decision,
     ("opening_approval", "decision"): vocab.Decision,
@@ -83,7 +85,8 @@ def test_each_object_is_closed_ordered_and_required(form_id: str) -> None:
         assert obj["additionalProperties"] is False
         assert sorted(obj["x-order"]) == sorted(obj["properties"])
         assert set(obj["required"]) <= set(obj["properties"])
-        assert set(obj["properties"]) - set(obj["required"]) <= {"comment"}
+        # optional: comments and the contract v2 additions (each with a default or only for some applicants)
+        assert set(obj["properties"]) - set(obj["required"]) <= OPTIONAL
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)
@@ -134,7 +137,14 @@ def test_schema_for_hands_out_a_copy() -> None:
 
 def test_field_order_is_the_form_order() -> None:
     assert field_order("spot_check") == ("date", "place", "teachers_present", "attendance")
-    assert field_order("opening_application")[:3] == ("institution", "contact_name", "contact_phone")
+    assert field_order("opening_application")[:4] == (
+        "applicant_kind",
+        "institution",
+        "credit_code",
+        "contact_name",
+    )
+    assert field_order("opening_application")[14:17] == ("level", "project_type", "planned_count")
+    assert field_order("assessment_result") == ("results", "certified_total", "satisfaction_pct")
     assert field_order("opening_application")[-2:] == ("roster", "teaching_plan")
 
 
