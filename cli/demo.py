@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from rich.console import Console
@@ -15,19 +17,15 @@ from cli.scenario_run import ScenarioRun
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.money import format_wanyuan, format_yuan
 from domain.policy import Policy
+from forms.task_definitions import CASE_STATUSES, TASKS
 from store.catalogue import ensure_user
 from store.db import make_engine
 from store.migrate import upgrade
 from store.tables import CaseEvent, CaseRow, HumanTask
 from tasks.runtime import Runtime
 
-STAGE = {
-    "opening_application": "开班申请", "opening_first_review": "开班初审", "opening_recheck": "开班复核",
-    "opening_approval": "人社审核", "opening_day_check": "开班当日检查", "spot_check": "过程抽查",
-    "assessment_request": "结业考核申请", "assessment_result": "结业考核结果", "subsidy_claim": "补贴申领",
-    "claim_first_review": "申领初审", "claim_recheck": "申领复核", "objection_investigation": "异议核查",
-    "payment_approval": "拨付审核", "disbursement": "资金拨付",
-}  # fmt: skip
+# Each task's stage on the timeline: its definition's title (forms/task_definitions.py).
+STAGE: Mapping[str, str] = MappingProxyType({t.id: t.title for t in TASKS})
 EVENTS = {
     "case_created": "立案", "timers_fired": "定时事件", "message:payment_confirmed": "到账确认",
     "message:objection": "收到异议", "message:fraud": "认定骗补", "objection_joined": "异议并案",
@@ -36,12 +34,7 @@ TIMERS = {
     "notice_wait": "公示期满", "sla_opening_review": "开班审核超时", "sla_claim_review": "申领审核超时",
     "sla_payment": "拨付超时",
 }  # fmt: skip
-STATUS = {
-    "draft": "草稿", "opening_review": "开班审核中", "returned": "退回修改", "rejected": "不予通过",
-    "cancelled": "已取消", "approved": "已批准开班", "training": "培训中", "assessment": "考核中",
-    "claim": "待申领", "claim_review": "申领审核中", "notice": "公示中", "investigation": "异议核查中",
-    "payment": "拨付中", "paid": "已拨付", "stopped": "已终止（骗补）",
-}  # fmt: skip
+STATUS: Mapping[str, str] = CASE_STATUSES
 
 
 def demo_text() -> str:

@@ -1,4 +1,4 @@
-"""The form catalogue: one JSON Schema per user task and event, shipped as package data."""
+"""The form catalogue: one JSON Schema per user task and event (forms/task_definitions.py), as package data."""
 
 from __future__ import annotations
 
@@ -8,25 +8,12 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-TASK_IDS: tuple[str, ...] = (
-    "opening_application",
-    "opening_first_review",
-    "opening_recheck",
-    "opening_approval",
-    "opening_day_check",
-    "spot_check",
-    "assessment_request",
-    "assessment_result",
-    "subsidy_claim",
-    "claim_first_review",
-    "claim_recheck",
-    "objection_investigation",
-    "payment_approval",
-    "disbursement",
-    "recovery",
-)
-EVENT_IDS: tuple[str, ...] = ("objection", "fraud", "rectification")
-FORM_IDS: tuple[str, ...] = TASK_IDS + EVENT_IDS
+from forms.task_definitions import EVENTS, TASKS
+
+TASK_IDS: tuple[str, ...] = tuple(t.id for t in TASKS)
+EVENT_IDS: tuple[str, ...] = tuple(e.id for e in EVENTS)
+# One form per task and event, in their order (a form several tasks share is listed once).
+FORM_IDS: tuple[str, ...] = tuple(dict.fromkeys([*(t.form for t in TASKS), *(e.form for e in EVENTS)]))
 
 
 def check_form_id(form_id: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -20,6 +21,7 @@ from domain.calendar import CalendarMissing
 from domain.errors import ErrorCode, Refused, Violation
 from domain.records import OpeningApplication
 from domain.vocab import Role
+from forms.task_definitions import TASKS
 from forms.validator import validate
 from store.catalogue import ensure_user
 from store.tables import CaseRow, HumanTask, RosterEntry
@@ -27,26 +29,10 @@ from tasks import projections, rules
 from tasks.runtime import Runtime
 from tasks.step import commit_step, log_event
 
-# The lane (role) of each human task of the shipped lifecycle (scenarios/README.md).
-TASK_ROLES: dict[str, Role] = {
-    "opening_application": Role.APPLICANT,
-    "opening_first_review": Role.REVIEWER,
-    "opening_recheck": Role.RECHECKER,
-    "opening_approval": Role.APPROVER,
-    "opening_day_check": Role.INSPECTOR,
-    "spot_check": Role.INSPECTOR,
-    "assessment_request": Role.APPLICANT,
-    "assessment_result": Role.INSPECTOR,
-    "subsidy_claim": Role.APPLICANT,
-    "claim_first_review": Role.REVIEWER,
-    "claim_recheck": Role.RECHECKER,
-    "objection_investigation": Role.REVIEWER,
-    "payment_approval": Role.APPROVER,
-    "disbursement": Role.FINANCE,
-    "recovery": Role.FINANCE,
-}
+# The role of each human task and its four-eyes partner, from the task definitions (forms/task_definitions.py).
+TASK_ROLES: Mapping[str, Role] = MappingProxyType({t.id: t.role for t in TASKS})
 # Four eyes: the recheck must be done by another person than the first review (LIFECYCLE.md actors).
-FOUR_EYES = {"opening_recheck": "opening_first_review", "claim_recheck": "claim_first_review"}
+FOUR_EYES: Mapping[str, str] = MappingProxyType({t.id: t.four_eyes for t in TASKS if t.four_eyes})
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +136,13 @@ def _check_access(
     if role is Role.APPLICANT and case.applicant != actor.user:
         raise _refuse(ErrorCode.FORBIDDEN, "这不是您提交的案件，无权办理")
     run = rt.load_run(session, case)
-    if task_key not in {t.key for t in run.view().ready}:
+    ready = next((t for t in run.view().ready if t.key == task_key), None)
+    if ready is None:
         raise _refuse(ErrorCode.NO_SUCH_TASK, f"该案件当前没有待办的「{task_key}」任务")
+    # The role declared on the task in the case's own deployment (one made before roles were declared
+    # on tasks has none: the definition's role, checked above, stands).
+    if ready.role is not None and ready.role != actor.role:
+        raise _refuse(ErrorCode.FORBIDDEN, f"「{task_key}」须由 {ready.role} 角色办理，您当前的角色无权办理")
     open_tasks = projections.open_human_tasks(session, case.id)
     holder = next((t.assignee for t in open_tasks if t.task_key == task_key and t.status == "claimed"), None)
     if holder is not None and holder != actor.user:

@@ -2,34 +2,70 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from bpmn.engine import EngineView, PendingTimer
+from bpmn.engine import EngineView, PendingTimer, ReadyTask
 from domain import deadlines
+from forms.task_definitions import Sla, definition
 from store.tables import HumanTask, Notice, Timer
 from tasks import lifecycle
 from tasks.lifecycle import Transition
 from tasks.runtime import Runtime
 
-_REVIEW = ("opening_first_review", "opening_recheck", "opening_approval")
-_CLAIM = ("claim_first_review", "claim_recheck")
-_PAYMENT = ("payment_approval", "disbursement")
+
+def _opening_review_due(rt: Runtime, start_date: date, figures: Mapping[str, Any]) -> datetime | None:
+    """004 (三)1: the opening review ends before the class starts."""
+    return deadlines.opening_review_due(start_date)
+
+
+def _claim_review_due(rt: Runtime, start_date: date, figures: Mapping[str, Any]) -> datetime | None:
+    """The claim review's working days from the claim date, once there is one."""
+    if not figures.get("claim_date"):
+        return None
+    return deadlines.claim_review_due(date.fromisoformat(figures["claim_date"]), rt.policy, rt.calendar)
+
+
+def _payment_due(rt: Runtime, start_date: date, figures: Mapping[str, Any]) -> datetime | None:
+    """The payment's working days from the notice's end, once the notice has one."""
+    if not figures.get("notice_end"):
+        return None
+    return deadlines.payment_due(date.fromisoformat(figures["notice_end"]), rt.policy, rt.calendar)
+
+
+# The deadline of each SLA a task definition names (tests/engine/test_engine__completeness.py).
+DUE: Mapping[Sla, Callable[[Runtime, date, Mapping[str, Any]], datetime | None]] = MappingProxyType({
+    Sla.OPENING_REVIEW: _opening_review_due,
+    Sla.CLAIM_REVIEW: _claim_review_due,
+    Sla.PAYMENT: _payment_due,
+})  # fmt: skip
 
 
 def due_at(rt: Runtime, start_date: date, task_key: str, figures: Mapping[str, Any]) -> datetime | None:
     """The SLA deadline a human task works against, if it has one."""
-    if task_key in _REVIEW:
-        return deadlines.opening_review_due(start_date)
-    if task_key in _CLAIM and figures.get("claim_date"):
-        return deadlines.claim_review_due(date.fromisoformat(figures["claim_date"]), rt.policy, rt.calendar)
-    if task_key in _PAYMENT and figures.get("notice_end"):
-        return deadlines.payment_due(date.fromisoformat(figures["notice_end"]), rt.policy, rt.calendar)
-    return None
+    found = definition(task_key)
+    if found is None or found.sla is None:
+        return None
+    return DUE[found.sla](rt, start_date, figures)
+
+
+def _title(task: ReadyTask) -> str:
+    """The task's title from its definition (the diagram's name for a task the registry lacks)."""
+    found = definition(task.key)
+    return found.title if found is not None else task.title
+
+
+def _role(task: ReadyTask) -> str:
+    """The role declared on the task; a deployment made before roles were declared: its definition's."""
+    if task.role:
+        return task.role
+    found = definition(task.key)
+    return found.role.value if found is not None else ""
 
 
 def sync(
@@ -59,8 +95,8 @@ def sync(
     for task in ready.values():
         session.add(
             HumanTask(
-                case_id=case_id, task_key=task.key, spec_id=task.spec_id, title=task.title,
-                role=task.lane or "", status="open", due_at=due_at(rt, start_date, task.key, figures), created_at=now,
+                case_id=case_id, task_key=task.key, spec_id=task.spec_id, title=_title(task),
+                role=_role(task), status="open", due_at=due_at(rt, start_date, task.key, figures), created_at=now,
             )
         )  # fmt: skip
     if timers_before == view.timers:

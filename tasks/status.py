@@ -6,23 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from bpmn.engine import EngineView
+from forms.task_definitions import TASKS
 
-_BY_TASK = {
-    "opening_first_review": "opening_review",
-    "opening_recheck": "opening_review",
-    "opening_approval": "opening_review",
-    "opening_day_check": "approved",
-    "spot_check": "training",
-    "assessment_request": "training",
-    "assessment_result": "assessment",
-    "claim_first_review": "claim_review",
-    "claim_recheck": "claim_review",
-    "objection_investigation": "investigation",
-    "payment_approval": "payment",
-    "disbursement": "payment",
-    "recovery": "stopped",
-}
 _FINAL = {"paid", "rejected", "cancelled", "stopped"}
+_RETURNED = "returned"
 
 
 def derive_status(view: EngineView, figures: Mapping[str, Any]) -> str:
@@ -33,13 +20,16 @@ def derive_status(view: EngineView, figures: Mapping[str, Any]) -> str:
     if view.completed:
         return str(outcome) if outcome in _FINAL else "rejected"
     keys = {t.key for t in view.ready}
-    if "opening_application" in keys:
-        return "returned"
-    if "subsidy_claim" in keys:
-        return "returned" if figures.get("claims_filed", 0) else "claim"
-    for key, status in _BY_TASK.items():
-        if key in keys:
-            return status
+    waiting = [t for t in TASKS if t.id in keys]
+    # An applicant's task waiting again after a return wins over anything else that waits.
+    for task in waiting:
+        if task.status == _RETURNED or (task.resubmitted_after and figures.get(task.resubmitted_after, 0)):
+            return _RETURNED
+    for task in waiting:
+        if task.resubmitted_after is not None:
+            return task.status
+    if waiting:
+        return waiting[0].status
     if "payment_confirmed" in view.messages:
         return "payment"
     if "objection" in view.messages:
