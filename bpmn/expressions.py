@@ -405,7 +405,9 @@ class Compiled:
     statements: tuple[_Statement, ...] = ()
 
     def check_functions(self, functions: Collection[str]) -> None:
-        """Refuse a call of a function that is not registered."""
+        """Refuse a call of a function that is not registered, or an assignment to one."""
+        if not (self.calls or self.assigned):
+            return
         unknown = sorted(self.calls.difference(functions))
         if unknown:
             raise ExpressionRefused("调用", f"未登记的流程函数：{', '.join(unknown)}", self.source)
