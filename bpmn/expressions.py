@@ -98,10 +98,8 @@ _Statement = Callable[[_Frame, MutableMapping[str, Any]], None]
 
 
 def _number(value: Any) -> Any:
-    if type(value) is float:
-        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
-            raise ExpressionRefused("数值范围", f"数值超出 ±{MAX_MAGNITUDE}")
-    elif type(value) is int and abs(value) > MAX_MAGNITUDE:
+    kind = type(value)
+    if (kind is float and not math.isfinite(value)) or (kind in (int, float) and abs(value) > MAX_MAGNITUDE):
         raise ExpressionRefused("数值范围", f"数值超出 ±{MAX_MAGNITUDE}")
     return value
 
@@ -308,9 +306,8 @@ class _Builder:
             and type(node.left.value) is str
         ):
             raise ExpressionRefused("%", "不允许用 % 格式化字符串")
-        if isinstance(node.op, ast.Mult) and isinstance(node.left, ast.List | ast.Tuple | ast.Dict):
-            raise ExpressionRefused("重复", "不允许重复列表、元组")
-        if isinstance(node.op, ast.Mult) and isinstance(node.right, ast.List | ast.Tuple | ast.Dict):
+        displays = (ast.List, ast.Tuple, ast.Dict)
+        if isinstance(node.op, ast.Mult) and any(isinstance(n, displays) for n in (node.left, node.right)):
             raise ExpressionRefused("重复", "不允许重复列表、元组")
         left, right = self.expr(node.left, depth), self.expr(node.right, depth)
 

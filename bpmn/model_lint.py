@@ -143,8 +143,7 @@ def _dmn_expressions(root: etree._Element) -> Iterator[_Found]:
         for child in (c for c in table if _local(c) == "input"):
             expression = _text(next((c for c in child if _local(c) == "inputExpression"), None))
             inputs.append(expression.strip())
-            if expression.strip():
-                yield _Found(child.get("id") or "?", child.get("label") or "", expression)
+            yield _Found(child.get("id") or "?", child.get("label") or "", expression)  # empty: refused
         for rule in (child for child in table if _local(child) == "rule"):
             entries = [child for child in rule if _local(child) == "inputEntry"]
             for entry, input_expression in zip(entries, inputs, strict=False):

@@ -187,3 +187,9 @@ def test_dmn_cells_with_comparison_and_question_mark_are_combined_as_spiff_does(
 
 def test_files_other_than_models_are_ignored() -> None:
     check_model_expressions({**FILES, "policy.json": b"{}", "forms/x.yaml": b"not: xml"})
+
+
+def test_a_dmn_input_without_an_expression_is_refused() -> None:
+    files = _hostile("decisions/subsidy_standard.dmn", "<text>level</text>", "<text></text>")
+    with pytest.raises(ModelExpressionRefused, match="语法错误"):
+        check_model_expressions(files)
