@@ -9,12 +9,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cli.records import records_app
-from cli.scenario_file import ScenarioMalformed, parse_scenario
+from cli.operator_files import OperatorFileError, load_operator_calendar, load_operator_policy
+from cli.scenario_file import ScenarioMalformed, read_scenario
 from domain.calendar import BusinessCalendar
-from domain.policy import Policy, load_policy
+from domain.policy import Policy
 
 app = typer.Typer(help="subsidyflow: 补贴性职业技能培训全流程", no_args_is_help=True, add_completion=False)
 scenario_app = typer.Typer(
@@ -27,24 +29,30 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 
 def operator_calendar() -> BusinessCalendar:
-    """The official calendar plus the operator calendar file (`SUBSIDYFLOW_CALENDAR_FILE`), if any."""
-    path = os.environ.get("SUBSIDYFLOW_CALENDAR_FILE")
-    if path:
-        return BusinessCalendar.from_yaml(Path(path).read_text(encoding="utf-8"))
-    return BusinessCalendar()
+    """The official calendar plus the operator calendar file (`SUBSIDYFLOW_CALENDAR_FILE`), if any.
+
+    A bad file ends the command with a message naming the file, the key and the fix (exit 2).
+    """
+    try:
+        return load_operator_calendar(os.environ.get("SUBSIDYFLOW_CALENDAR_FILE"))
+    except OperatorFileError as bad:
+        err_console.print(f"[red]运营日历文件有误[/red] {escape(str(bad))}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def operator_policy() -> Policy:
-    """The bureau's policy file (`SUBSIDYFLOW_POLICY_FILE`), or the shipped defaults."""
-    path = os.environ.get("SUBSIDYFLOW_POLICY_FILE")
-    return load_policy(Path(path).read_text(encoding="utf-8")) if path else Policy()
+    """The bureau's policy file (`SUBSIDYFLOW_POLICY_FILE`), or the shipped defaults (a bad file: exit 2)."""
+    try:
+        return load_operator_policy(os.environ.get("SUBSIDYFLOW_POLICY_FILE"))
+    except OperatorFileError as bad:
+        err_console.print(f"[red]策略文件有误[/red] {escape(str(bad))}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _run_file(path: Path, calendar: BusinessCalendar) -> dict[str, Any]:
     from cli.scenario_run import ScenarioRun
 
-    text = path.read_text(encoding="utf-8")
-    scenario = parse_scenario(text, str(path))
+    text, scenario = read_scenario(path)
     run = ScenarioRun(scenario, text, calendar)
     try:
         return run.run()
@@ -70,7 +78,7 @@ def scenario_run(
             results.append(_run_file(file, calendar))
         except ScenarioMalformed as bad:
             malformed = True
-            err_console.print(f"[red]场景文件格式错误[/red] {bad}")
+            err_console.print(f"[red]场景文件格式错误[/red] {escape(str(bad))}", highlight=False)
             if path.is_dir():
                 results.append({"scenario": str(file), "ok": False, "malformed": str(bad)})
         except Exception as crash:  # a fault of ours: say so, and let the other files of a folder run

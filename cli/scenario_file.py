@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from cli import safe_yaml
+from domain.errors import ErrorCode, Violation
 from domain.policy import Policy, PolicyError
+from forms.bounds import MAX_INT, MAX_YEAR, MIN_YEAR, year_in_range, year_message
 
 
 class ScenarioMalformed(ValueError):
@@ -17,6 +30,40 @@ class ScenarioMalformed(ValueError):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _instant(value: datetime | None) -> datetime | None:
+    """An instant of the file (start, end, at): timezone-aware and in the sane era."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("时间须带时区，例如 2026-03-02T09:00:00+08:00")
+    if not year_in_range(value):
+        raise ValueError(f"年份 {value.year} 超出合理范围（{MIN_YEAR}–{MAX_YEAR} 年），请检查时间")
+    return value
+
+
+def _day(value: date) -> date:
+    if not year_in_range(value):
+        raise ValueError(f"年份 {value.year} 超出合理范围（{MIN_YEAR}–{MAX_YEAR} 年），请检查日期")
+    return value
+
+
+def _year(value: int) -> int:
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise ValueError(f"年份 {str(value)[:30]} 超出合理范围（{MIN_YEAR}–{MAX_YEAR} 年）")
+    return value
+
+
+def _count(value: int) -> int:
+    if not 0 <= value <= MAX_INT:
+        raise ValueError(f"数值 {str(value)[:30]} 超出合理范围（0–{MAX_INT}）")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_day)]
+Year = Annotated[int, AfterValidator(_year)]
+Count = Annotated[int, AfterValidator(_count)]
 
 
 class ActorSpec(_Strict):
@@ -38,10 +85,8 @@ class StepSpec(_Strict):
 
     @field_validator("at")
     @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("时间须带时区，例如 2026-03-02T09:00:00+08:00")
-        return value
+    def _aware(cls, value: datetime) -> datetime | None:
+        return _instant(value)
 
     @model_validator(mode="after")
     def _one_action(self) -> StepSpec:
@@ -72,25 +117,8 @@ class FixtureRecord(_Strict):
     """An earlier subsidised training."""
 
     id_number: str
-    year: int
+    year: Year
     occupation: str = ""
-
-
-class FixtureEnterprise(_Strict):
-    """An enterprise known to the bureau, by its unified social credit code (contract v2)."""
-
-    name: str
-    credit_code: str
-    status: Literal["active", "suspended", "blacklisted"] = "active"
-
-
-class FixturePlanLine(_Strict):
-    """A line of the year's training plan: trainees allocated to an institution (contract v2)."""
-
-    year: int
-    institution: str
-    quota: int = Field(ge=0)
-    type: str | None = None
 
 
 class Fixtures(_Strict):
@@ -99,15 +127,13 @@ class Fixtures(_Strict):
     institutions: list[FixtureInstitution] = Field(default_factory=list)
     projects: list[FixtureProject] = Field(default_factory=list)
     training_records: list[FixtureRecord] = Field(default_factory=list)
-    enterprises: list[FixtureEnterprise] = Field(default_factory=list)
-    plan: list[FixturePlanLine] = Field(default_factory=list)
 
 
 class CalendarSpec(_Strict):
     """Extra official-calendar data."""
 
-    holidays: list[date] = Field(default_factory=list)
-    workdays: list[date] = Field(default_factory=list)
+    holidays: list[Day] = Field(default_factory=list)
+    workdays: list[Day] = Field(default_factory=list)
 
 
 class Scenario(_Strict):
@@ -126,14 +152,13 @@ class Scenario(_Strict):
     @field_validator("start", "end")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("时间须带时区，例如 2026-03-02T09:00:00+08:00")
-        return value
+        return _instant(value)
 
     @field_validator("policy")
     @classmethod
     def _policy_applies(cls, value: dict[str, Any]) -> dict[str, Any]:
         try:
+            check_policy_ranges(value)
             Policy().with_overrides(value)
         except PolicyError as bad:
             raise ValueError(str(bad)) from bad
@@ -151,30 +176,14 @@ class Scenario(_Strict):
         return self
 
 
-def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
-    node = root
-    line = node.start_mark.line + 1 if node is not None else None
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
-            if found is None:
-                break
-            node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
 def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
     """Parse and check a scenario; ScenarioMalformed names the line and key of the first problem."""
     try:
-        raw = yaml.safe_load(text)
-        root = yaml.compose(text)
+        raw, root = safe_yaml.load(text)
+    except safe_yaml.YamlRefused as refused:
+        raise ScenarioMalformed(refused.named(name)) from None
     except yaml.YAMLError as err:
-        raise ScenarioMalformed(f"{name}: YAML 无法解析：{err}") from err
+        raise ScenarioMalformed(safe_yaml.describe(err, text).named(name)) from None
     if not isinstance(raw, dict):
         raise ScenarioMalformed(f"{name}: 场景文件须是一个映射（scenario, start, steps …）")
     try:
@@ -183,5 +192,83 @@ def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
         first = err.errors()[0]
         loc = tuple(p for p in first["loc"] if isinstance(p, int | str))
         key = ".".join(str(p) for p in loc) or "(top)"
-        line = _line_of(root, loc)
-        raise ScenarioMalformed(f"{name}:{line}: {key}: {first['msg']}") from err
+        line = safe_yaml.line_of(root, loc)
+        text = str(first["msg"]).removeprefix("Value error, ")
+        raise ScenarioMalformed(f"{name}:{line}: {key}: {text}") from None
+
+
+def read_scenario(path: Path) -> tuple[str, Scenario]:
+    """A scenario file's text and its checked content: at most 2 MiB of UTF-8 (a BOM is dropped)."""
+    try:
+        text = safe_yaml.decode(safe_yaml.read_limited(path))
+    except safe_yaml.YamlRefused as refused:
+        raise ScenarioMalformed(refused.named(str(path))) from None
+    except OSError as err:
+        raise ScenarioMalformed(f"{path}: 无法读取文件：{err.strerror or err}") from None
+    return text, parse_scenario(text, str(path))
+
+
+MAX_GENERATE = 1000  # trainees of one `roster: {generate: N}`, far above any class size
+
+
+def generate_refusals(data: Any) -> tuple[Violation, ...]:
+    """Why an application's ``roster: {generate: N}`` cannot be generated: N beyond MAX_GENERATE (or
+    negative), or a start date (the trainees' ages are reckoned on it) outside the sane era."""
+    if not isinstance(data, Mapping):
+        return ()
+    roster = data.get("roster")
+    if not (isinstance(roster, Mapping) and set(roster) == {"generate"}):
+        return ()
+    wanted = roster["generate"]
+    refused: list[Violation] = []
+    if isinstance(wanted, int) and not 0 <= wanted <= MAX_GENERATE:
+        message = (
+            f"花名册 generate 须在 0 到 {MAX_GENERATE} 之间（每班人数远小于此），现为 {str(wanted)[:30]}"
+        )
+        refused.append(Violation(ErrorCode.INVALID_FIELD, "roster", message))
+    start = data.get("start_date")
+    if isinstance(start, str):
+        try:
+            start = date.fromisoformat(start.strip())
+        except ValueError:
+            start = None
+    if isinstance(start, date) and not year_in_range(start):
+        refused.insert(0, Violation(ErrorCode.INVALID_FIELD, "start_date", year_message("开班日期", start)))
+    return tuple(refused)
+
+
+# Upper bounds of policy figures, beyond which the date arithmetic or the amounts stop making sense.
+_POLICY_MAX = {
+    "full_time_max_months": 24,
+    "part_time_max_months": 24,
+    "opening_lead_working_days": 250,
+    "assessment_lead_days": 365,
+    "claim_review_days": 250,
+    "notice_days": 250,
+    "payment_days": 250,
+    "min_spot_checks": 100,
+    "max_class_size": 200,
+    "max_key_group_size": 200,
+}
+_STANDARD_MAX_YUAN = 50_000
+
+
+def check_policy_ranges(values: Mapping[str, Any]) -> None:
+    """Refuse policy figures beyond sane bounds (PolicyError naming the key); the types are Policy's."""
+    for key, value in values.items():
+        if key == "standards" and isinstance(value, Mapping):
+            for level, amount in value.items():
+                _check_figure(f"standards.{level}", amount, _STANDARD_MAX_YUAN, "元")
+        elif key == "effective_from" and isinstance(value, date) and not year_in_range(value):
+            raise PolicyError(
+                str(key), f"策略参数 {key} 的年份 {value.year} 超出合理范围（{MIN_YEAR}–{MAX_YEAR} 年）"
+            )
+        else:
+            _check_figure(str(key), value, _POLICY_MAX.get(str(key), MAX_INT), "")
+
+
+def _check_figure(key: str, value: object, limit: int, unit: str) -> None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > limit:
+        raise PolicyError(
+            key, f"策略参数 {key} 不得大于 {limit}{unit}，现为 {str(value)[:30]}：请改为合理的数值"
+        )

@@ -14,23 +14,15 @@ from sqlmodel import col, select
 
 from bpmn.clock import VirtualClock
 from cli.catalogue_seed import seed_demo_catalogue
-from cli.scenario_file import Scenario, StepSpec
+from cli.scenario_file import Scenario, StepSpec, generate_refusals
 from domain import deadlines
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.errors import ErrorCode, Violation
-from domain.idnumber import IdentityGenerator, normalize_id_number
-from domain.plan import PlanLine
+from domain.idnumber import IdentityGenerator
 from domain.policy import Policy, load_policy
 from domain.vocab import InstitutionStatus
-from store.catalogue import (
-    add_enterprises,
-    add_institutions,
-    add_projects,
-    add_training_records,
-    ensure_user,
-)
+from store.catalogue import add_institutions, add_projects, add_training_records, ensure_user
 from store.db import create_schema, make_engine
-from store.plan import add_plan_lines
 from store.tables import CaseRow, Institution, Objection, Payment, SlaBreach
 from tasks.case_events import file_objection, report_fraud
 from tasks.commands import Actor, Outcome, submit_task
@@ -57,18 +49,6 @@ _ID_LIKE = re.compile(r"\b\d{17}[\dXx]\b")
 def shipped_policy() -> Policy:
     """The policy shipped with the product (domain/policy_default.yaml)."""
     return load_policy((files("domain") / "policy_default.yaml").read_text(encoding="utf-8"))
-
-
-def _date_or_none(value: Any) -> date | None:
-    """The start date of an application's data (a YAML date or ISO text), None when it is not one."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _iso(instant: datetime | None) -> str | None:
@@ -101,8 +81,7 @@ class ScenarioRun:
         self.rt = Runtime(db, self.clock, calendar, policy, check_roundtrip=check_roundtrip)
         self.gateway = FakeGateway(scenario.gateway)
         self.identities = IdentityGenerator(
-            hashlib.sha256(text.encode()).hexdigest(),
-            exclude={normalize_id_number(m) for m in _ID_LIKE.findall(normalize_id_number(text))},
+            hashlib.sha256(text.encode()).hexdigest(), exclude={m.upper() for m in _ID_LIKE.findall(text)}
         )
         self.cases: dict[str, int | None] = {}
         self.step_results: list[dict[str, Any]] = []
@@ -121,10 +100,6 @@ class ScenarioRun:
             add_training_records(
                 session, [(r.id_number, r.year, r.occupation) for r in fixtures.training_records]
             )
-            add_enterprises(
-                session, [(e.name, e.credit_code, InstitutionStatus(e.status)) for e in fixtures.enterprises]
-            )
-            add_plan_lines(session, [PlanLine(p.year, p.institution, p.quota, p.type) for p in fixtures.plan])
             session.commit()
 
     def close(self) -> None:
@@ -172,16 +147,9 @@ class ScenarioRun:
             and set(roster) == {"generate"}
             and isinstance(roster["generate"], int)
         ):
-            # 002: 法定劳动年龄内 — generated trainees are eligible on the class's start date
-            trainees = self.identities.trainees(
-                max(0, roster["generate"]),
-                on=_date_or_none(resolved.get("start_date")),
-                limits=self.rt.policy.age_limits,
-                today=self.rt.today(),
-            )
             resolved["roster"] = [
                 {"name": t.name, "id_number": t.id_number, "phone": t.phone, "group": t.group}
-                for t in trainees
+                for t in self.identities.trainees(max(0, roster["generate"]))
             ]
         return resolved
 
@@ -209,6 +177,9 @@ class ScenarioRun:
         if step.task is not None:
             assert step.actor is not None  # noqa: S101 - checked when the file was read
             actor = Actor(step.actor.user, step.actor.role)
+            refused = generate_refusals(step.data) if step.task == "opening_application" else ()
+            if refused:  # beyond what can be generated: refused before anything is generated
+                return Outcome(False, case_id, refused)
             data = self._resolve_roster(step.data) if step.task == "opening_application" else step.data
             return submit_task(
                 self.rt, case_id=case_id, actor=actor, task_key=step.task, data=data, label=step.case
@@ -286,8 +257,6 @@ class ScenarioRun:
                 "amount_fen": payment.amount_fen if payment else None,
                 "count": self.gateway.payments_for(case_id),
                 "reference": payment.reference if payment else None,
-                # 004 (三)4: the payee follows the applicant (institution, enterprise or individual)
-                "payee_kind": case.applicant_kind,
             }
             breaches = session.exec(
                 select(SlaBreach).where(SlaBreach.case_id == case_id).order_by(col(SlaBreach.due))

@@ -15,6 +15,7 @@ from jsonschema.protocols import Validator
 from domain.errors import ErrorCode, Refused, Violation
 from domain.records import TaskInput
 from forms.binding import bind
+from forms.bounds import MAX_DEPTH, out_of_bounds
 from forms.catalogue import EVENT_IDS, FORM_IDS, TASK_IDS, check_form_id, field_order, load_schema, schema_for
 from forms.messages import Finding, field_path, findings, order_key
 
@@ -91,15 +92,15 @@ def _normalize(value: Any, schema: Mapping[str, Any]) -> Any:
     return value
 
 
-def _refused_fields(form_id: str, data: dict[str, Any]) -> list[Finding]:
+def _refused_fields(form_id: str, data: dict[str, Any], out_of_range: list[Finding]) -> list[Finding]:
     """Every refused field of the data, one finding per field, in form order."""
     root = load_schema(form_id)
     best: dict[tuple[str | int, ...], Finding] = {}
-    for error in _validator(form_id).iter_errors(data):
-        for finding in findings(error, root):
-            kept = best.get(finding.path)
-            if kept is None or finding.rank < kept.rank:
-                best[finding.path] = finding
+    from_schema = [f for error in _validator(form_id).iter_errors(data) for f in findings(error, root)]
+    for finding in [*from_schema, *out_of_range]:
+        kept = best.get(finding.path)
+        if kept is None or finding.rank < kept.rank:
+            best[finding.path] = finding
     return sorted(best.values(), key=lambda f: order_key(root, f.path))
 
 
@@ -110,8 +111,14 @@ def validate(task_id: str, data: Mapping[str, Any]) -> FormResult:
         kind = type(data).__name__
         message = f"表单数据须为一组「字段: 值」，收到的是 {kind}，请按表单逐项填写"
         return FormResult(None, (Violation(ErrorCode.INVALID_FIELD, None, message),))
-    clean = _normalize(data, load_schema(task_id))
-    refused = _refused_fields(task_id, clean)
+    root = load_schema(task_id)
+    out_of_range = out_of_bounds(data, root)
+    clean: dict[str, Any] = {}
+    if any(len(f.path) >= MAX_DEPTH for f in out_of_range):  # too deep to walk again: refuse now
+        refused = sorted(out_of_range, key=lambda f: order_key(root, f.path))
+    else:
+        clean = _normalize(data, root)
+        refused = _refused_fields(task_id, clean, out_of_range)
     if refused:
         errors = tuple(Violation(ErrorCode.INVALID_FIELD, field_path(f.path), f.message) for f in refused)
         return FormResult(None, errors)

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from domain.idnumber import check_digit
+from forms.roster_file import table_rows
 from store.db import make_engine
 from store.tables import TrainingRecord
 from store.training_records import import_training_records
@@ -212,3 +213,8 @@ def test_the_importer_reports_progress_and_leaves_the_commit_to_the_caller(
     assert seen[-1][0] == 300
     with Session(sqlite_db) as session:
         assert session.exec(select(TrainingRecord)).all() == []  # rolled back: nothing was committed
+
+
+def test_the_shared_reader_refuses_another_suffix(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"只支持 \.xlsx 或 \.csv"):
+        table_rows(tmp_path / "export.xls")

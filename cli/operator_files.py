@@ -1,0 +1,92 @@
+"""The operator's own files: the policy (`SUBSIDYFLOW_POLICY_FILE`) and the calendar
+(`SUBSIDYFLOW_CALENDAR_FILE`), read within the same limits as scenario files; a bad one is refused with
+the file, line and key and how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cli import safe_yaml
+from cli.scenario_file import check_policy_ranges
+from domain.calendar import BusinessCalendar
+from domain.policy import Policy, PolicyError, load_policy
+from forms.bounds import MAX_YEAR, MIN_YEAR, year_in_range
+
+POLICY_ENV = "SUBSIDYFLOW_POLICY_FILE"
+CALENDAR_ENV = "SUBSIDYFLOW_CALENDAR_FILE"
+
+
+class OperatorFileError(ValueError):
+    """An operator file that cannot be used; the message names the file, line and key."""
+
+
+def _read(path: Path, env: str) -> tuple[str, Any, yaml.Node | None]:
+    """The text of an operator file, its data and node tree, within the limits of scenario files."""
+    try:
+        text = safe_yaml.decode(safe_yaml.read_limited(path))
+        data, root = safe_yaml.load(text)
+    except FileNotFoundError:
+        raise OperatorFileError(f"{path}: 文件不存在：请检查环境变量 {env} 给出的路径") from None
+    except OSError as err:
+        raise OperatorFileError(f"{path}: 无法读取（{err.strerror or err}）：请检查 {env}") from None
+    except safe_yaml.YamlRefused as refused:
+        raise OperatorFileError(refused.named(str(path))) from None
+    except yaml.YAMLError as err:
+        raise OperatorFileError(safe_yaml.describe(err, text).named(str(path))) from None
+    return text, data, root
+
+
+def load_operator_policy(path_text: str | None) -> Policy:
+    """The bureau's policy file, or the shipped defaults when no file is configured."""
+    if not path_text:
+        return Policy()
+    path = Path(path_text)
+    text, data, root = _read(path, POLICY_ENV)
+    try:
+        if isinstance(data, Mapping):
+            check_policy_ranges(data)
+        return load_policy(text)
+    except PolicyError as bad:
+        loc = tuple(bad.field.split(".")) if bad.field else ()
+        where = f"{path}:{safe_yaml.line_of(root, loc)}" if loc else str(path)
+        key = f" {bad.field}:" if bad.field else ""
+        raise OperatorFileError(
+            f"{where}:{key} {bad}（各参数的含义和默认值见 domain/policy_default.yaml）"
+        ) from None
+
+
+def load_operator_calendar(path_text: str | None) -> BusinessCalendar:
+    """The official calendar plus the operator's calendar file, when one is configured."""
+    if not path_text:
+        return BusinessCalendar()
+    path = Path(path_text)
+    text, data, root = _read(path, CALENDAR_ENV)
+    if isinstance(data, Mapping):
+        _check_years(path, data, root)
+    try:
+        return BusinessCalendar.from_yaml(text)
+    except ValueError as bad:
+        keys = [k for k in ("holidays", "workdays") if k in str(bad)]
+        where = f"{path}:{safe_yaml.line_of(root, (keys[0],))}: {keys[0]}:" if keys else f"{path}:"
+        raise OperatorFileError(f"{where} {bad}") from None
+
+
+def _check_years(path: Path, data: Mapping[Any, Any], root: yaml.Node | None) -> None:
+    """Refuse a calendar date outside the sane era, naming its key and line."""
+    for key in ("holidays", "workdays"):
+        entries = data.get(key)
+        if not isinstance(entries, list):
+            continue
+        for i, entry in enumerate(entries):
+            if isinstance(entry, date) and not year_in_range(entry):
+                line = safe_yaml.line_of(root, (key, i))
+                raise OperatorFileError(
+                    f"{path}:{line}: {key}[{i}]: 日期 {entry.isoformat()} 的年份超出合理范围"
+                    f"（{MIN_YEAR}–{MAX_YEAR} 年）：请改为实际的节假日或调休工作日"
+                )
