@@ -121,12 +121,31 @@ class FixtureRecord(_Strict):
     occupation: str = ""
 
 
+class FixtureEnterprise(_Strict):
+    """An enterprise known to the bureau, by its unified social credit code (contract v2)."""
+
+    name: str
+    credit_code: str
+    status: Literal["active", "suspended", "blacklisted"] = "active"
+
+
+class FixturePlanLine(_Strict):
+    """A line of the year's training plan: trainees allocated to an institution (contract v2)."""
+
+    year: Year
+    institution: str
+    quota: Count
+    type: str | None = None
+
+
 class Fixtures(_Strict):
     """Catalogue additions."""
 
     institutions: list[FixtureInstitution] = Field(default_factory=list)
     projects: list[FixtureProject] = Field(default_factory=list)
     training_records: list[FixtureRecord] = Field(default_factory=list)
+    enterprises: list[FixtureEnterprise] = Field(default_factory=list)
+    plan: list[FixturePlanLine] = Field(default_factory=list)
 
 
 class CalendarSpec(_Strict):

@@ -18,11 +18,19 @@ from cli.scenario_file import Scenario, StepSpec, generate_refusals
 from domain import deadlines
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.errors import ErrorCode, Violation
-from domain.idnumber import IdentityGenerator
+from domain.idnumber import IdentityGenerator, normalize_id_number
+from domain.plan import PlanLine
 from domain.policy import Policy, load_policy
 from domain.vocab import InstitutionStatus
-from store.catalogue import add_institutions, add_projects, add_training_records, ensure_user
+from store.catalogue import (
+    add_enterprises,
+    add_institutions,
+    add_projects,
+    add_training_records,
+    ensure_user,
+)
 from store.db import create_schema, make_engine
+from store.plan import add_plan_lines
 from store.tables import CaseRow, Institution, Objection, Payment, SlaBreach
 from tasks.case_events import file_objection, report_fraud
 from tasks.commands import Actor, Outcome, submit_task
@@ -49,6 +57,18 @@ _ID_LIKE = re.compile(r"\b\d{17}[\dXx]\b")
 def shipped_policy() -> Policy:
     """The policy shipped with the product (domain/policy_default.yaml)."""
     return load_policy((files("domain") / "policy_default.yaml").read_text(encoding="utf-8"))
+
+
+def _date_or_none(value: Any) -> date | None:
+    """The start date of an application's data (a YAML date or ISO text), None when it is not one."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def _iso(instant: datetime | None) -> str | None:
@@ -81,7 +101,8 @@ class ScenarioRun:
         self.rt = Runtime(db, self.clock, calendar, policy, check_roundtrip=check_roundtrip)
         self.gateway = FakeGateway(scenario.gateway)
         self.identities = IdentityGenerator(
-            hashlib.sha256(text.encode()).hexdigest(), exclude={m.upper() for m in _ID_LIKE.findall(text)}
+            hashlib.sha256(text.encode()).hexdigest(),
+            exclude={normalize_id_number(m) for m in _ID_LIKE.findall(normalize_id_number(text))},
         )
         self.cases: dict[str, int | None] = {}
         self.step_results: list[dict[str, Any]] = []
@@ -100,6 +121,10 @@ class ScenarioRun:
             add_training_records(
                 session, [(r.id_number, r.year, r.occupation) for r in fixtures.training_records]
             )
+            add_enterprises(
+                session, [(e.name, e.credit_code, InstitutionStatus(e.status)) for e in fixtures.enterprises]
+            )
+            add_plan_lines(session, [PlanLine(p.year, p.institution, p.quota, p.type) for p in fixtures.plan])
             session.commit()
 
     def close(self) -> None:
@@ -147,9 +172,16 @@ class ScenarioRun:
             and set(roster) == {"generate"}
             and isinstance(roster["generate"], int)
         ):
+            # 002: 法定劳动年龄内 — generated trainees are eligible on the class's start date
+            trainees = self.identities.trainees(
+                max(0, roster["generate"]),
+                on=_date_or_none(resolved.get("start_date")),
+                limits=self.rt.policy.age_limits,
+                today=self.rt.today(),
+            )
             resolved["roster"] = [
                 {"name": t.name, "id_number": t.id_number, "phone": t.phone, "group": t.group}
-                for t in self.identities.trainees(max(0, roster["generate"]))
+                for t in trainees
             ]
         return resolved
 
@@ -257,6 +289,8 @@ class ScenarioRun:
                 "amount_fen": payment.amount_fen if payment else None,
                 "count": self.gateway.payments_for(case_id),
                 "reference": payment.reference if payment else None,
+                # 004 (三)4: the payee follows the applicant (institution, enterprise or individual)
+                "payee_kind": case.applicant_kind,
             }
             breaches = session.exec(
                 select(SlaBreach).where(SlaBreach.case_id == case_id).order_by(col(SlaBreach.due))
