@@ -34,6 +34,23 @@ def test_defaults_are_the_contracts(policy: Policy) -> None:
     assert policy.effective_from.isoformat() == "2021-05-08"
 
 
+def test_contract_v2_defaults(policy: Policy) -> None:
+    """scenarios/README.md "Additions, version 2": new policy parameters and their defaults."""
+    assert (policy.min_trainee_age, policy.max_trainee_age_male, policy.max_trainee_age_female) == (
+        16,
+        60,
+        55,
+    )
+    assert policy.assessment_window_days == 30
+    assert policy.max_subsidies_per_person is None
+    assert policy.with_overrides({"max_subsidies_per_person": 6}).max_subsidies_per_person == 6
+    assert policy.with_overrides({"max_subsidies_per_person": None}).max_subsidies_per_person is None
+    with pytest.raises(PolicyError) as bad:
+        policy.with_overrides({"max_subsidies_per_person": 0})
+    assert bad.value.field is not None
+    assert bad.value.field.startswith("max_subsidies_per_person")
+
+
 def test_shipped_file_equals_the_defaults() -> None:
     """domain/policy_default.yaml documents every default; loading it changes nothing."""
     assert load_policy(DEFAULT_FILE.read_text(encoding="utf-8")) == Policy()
