@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,11 +43,21 @@ from bpmn.deployment import (
     policy_of,
     verify,
 )
+from bpmn.model_lint import check_model_expressions
 from bpmn.script_env import SandboxEnvironment, lifecycle_functions
 from domain.calendar import BusinessCalendar, CalendarMissing
 from domain.policy import Policy
 
-__all__ = ["MAIN_PROCESS", "CaseRun", "Deployment", "EngineView", "deploy", "load_deployment", "model_files"]
+__all__ = [
+    "MAIN_PROCESS",
+    "CaseRun",
+    "Deployment",
+    "EngineView",
+    "deploy",
+    "load_deployment",
+    "model_files",
+    "snapshot_digest",
+]
 
 MAIN_PROCESS = "subsidy_lifecycle"
 _STATE_CHANGE = re.compile(r'"last_state_change":\s*[-0-9.eE+]+')
@@ -160,6 +171,7 @@ def load_deployment(deployment_id: str, files: Mapping[str, bytes]) -> Deploymen
 
 
 def _parse(key: str, files: dict[str, bytes], *, validate: bool) -> Deployment:
+    check_model_expressions(files)  # a diagram is data: anything outside the closed language is refused
     policy, calendar = policy_of(files), calendar_of(files)
     parser = SpiffBpmnParser(validator=VALIDATOR if validate else None)
     for name, body in models_of(files).items():
@@ -436,13 +448,40 @@ class CaseRun:
         return StepReport(tuple(t.task_spec.name for t in ran), fired, merged)
 
     def digest(self, snapshot: str | None = None) -> str:
-        """A digest of the state free of Spiff's random task ids (each id becomes its order of appearance)."""
-        text = snapshot if snapshot is not None else self.snapshot()
-        # Every id is a whole JSON string: splitting on quotes finds them faster than a regex pass.
-        parts = text.split('"')
-        ids: dict[str, str] = {}
-        for i, part in enumerate(parts):
-            if len(part) == _UUID_LENGTH and _UUID.fullmatch(part):
-                parts[i] = ids.setdefault(part, f"#{len(ids)}")
-        canonical = _STATE_CHANGE.sub('"last_state_change":0', '"'.join(parts))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        """A digest of the state free of Spiff's random task ids (see ``snapshot_digest``)."""
+        return snapshot_digest(snapshot if snapshot is not None else self.snapshot())
+
+
+_DIGESTS: OrderedDict[bytes, str] = OrderedDict()
+_DIGESTS_LOCK = Lock()
+_DIGESTS_KEPT = 4096
+
+
+def snapshot_digest(text: str) -> str:
+    """The digest of a snapshot with every task id replaced by its order of appearance.
+
+    Spiff's task ids are random, so the digest recorded with each event (and compared by replay)
+    is taken over a canonical form. Computing it costs about a millisecond on a paid case, and
+    every command checks the stored snapshot against it: the digests of snapshot texts this
+    process has seen are kept by the text's sha256, so a snapshot the process wrote is checked
+    at the cost of one sha256, and any other text (an edited one) is digested in full.
+    """
+    key = hashlib.sha256(text.encode()).digest()
+    with _DIGESTS_LOCK:
+        found = _DIGESTS.get(key)
+        if found is not None:
+            _DIGESTS.move_to_end(key)
+            return found
+    # Every id is a whole JSON string: splitting on quotes finds them faster than a regex pass.
+    parts = text.split('"')
+    ids: dict[str, str] = {}
+    for i, part in enumerate(parts):
+        if len(part) == _UUID_LENGTH and _UUID.fullmatch(part):
+            parts[i] = ids.setdefault(part, f"#{len(ids)}")
+    canonical = _STATE_CHANGE.sub('"last_state_change":0', '"'.join(parts))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    with _DIGESTS_LOCK:
+        _DIGESTS[key] = digest
+        if len(_DIGESTS) > _DIGESTS_KEPT:
+            _DIGESTS.popitem(last=False)
+    return digest

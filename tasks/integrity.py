@@ -1,7 +1,7 @@
 """Integrity on every load: a case whose stored history does not hold together is never acted on.
 
-Each event carries a seal of the case row it leaves behind (``payload["state"]``): the sha256 of
-the engine snapshot and of every judged column of the row (status, figures, institution, dates,
+Each event carries the digest of the engine state it leaves behind and a seal of the case row
+(``payload["state"]``): the sha256 of every judged column (status, figures, institution, dates,
 counts, the pinned deployment…), with status and figures in the clear for auditors. Before a
 command, a sweep or a payment touches a case, :func:`ensure_intact` checks the whole hash chain,
 that the events are numbered 1‥n without gaps, that the row's head hash, event count and digest
@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bpmn.engine import snapshot_digest
 from domain.errors import ErrorCode, Refused, Violation
 from store import event_log
 from store.event_log import EventLike
@@ -39,14 +40,9 @@ class Finding:
     detail: str
 
 
-def snapshot_hash(snapshot: str) -> str:
-    """sha256 of the engine snapshot text, as stored."""
-    return hashlib.sha256(snapshot.encode()).hexdigest()
-
-
 def seal(case: CaseRow, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The state an event seals: the row's judged columns (with ``values`` about to be written)."""
-    merged = {name: getattr(case, name) for name in (*_SEALED, "snapshot")}
+    merged = {name: getattr(case, name) for name in _SEALED}
     if values:
         merged.update({k: v for k, v in values.items() if k in merged})
     row = {name: merged[name] for name in _SEALED}
@@ -54,7 +50,6 @@ def seal(case: CaseRow, values: Mapping[str, Any] | None = None) -> dict[str, An
         "status": merged["status"],
         "figures": merged["figures"],
         "row": hashlib.sha256(event_log.canonical(row).encode()).hexdigest(),
-        "snapshot": snapshot_hash(merged["snapshot"]),
     }
 
 
@@ -114,7 +109,7 @@ def row_findings(case: CaseRow, events: Sequence[EventLike]) -> list[Finding]:
     state = last.payload.get("state") if isinstance(last.payload, Mapping) else None
     if not isinstance(state, Mapping):
         return [*found, Finding("row", last.seq, "最后一个事件没有记录案件状态，无法核对")]
-    if case.digest != last.digest or snapshot_hash(case.snapshot) != state.get("snapshot"):
+    if case.digest != last.digest or snapshot_digest(case.snapshot) != last.digest:
         found.append(Finding("snapshot", last.seq, "流程快照与最后一个事件记录的不符（快照已被改动）"))
     if seal(case)["row"] != state.get("row"):
         found.append(

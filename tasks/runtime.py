@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from bpmn.clock import Clock
 from bpmn.deployment import DeploymentTampered, assemble
 from bpmn.engine import CaseRun, Deployment, deploy, load_deployment
+from bpmn.model_lint import ModelExpressionRefused
 from bpmn.script_env import SandboxEnvironment
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.errors import ErrorCode, Refused, Violation
@@ -123,6 +124,10 @@ def stored_deployment(session: Session, deployment_id: str, *, fresh: bool = Fal
         deployment = load_deployment(deployment_id, files)
     except DeploymentTampered as tampered:
         raise DeploymentRefused(deployment_id, str(tampered)) from tampered
+    except ModelExpressionRefused as refused:  # consistent hash, hostile content: still never run
+        raise DeploymentRefused(
+            deployment_id, f"部署 {deployment_id[:12]}… 含有不允许的表达式：{refused}"
+        ) from refused
     with _VERIFIED_LOCK:
         _VERIFIED[deployment_id] = deployment
     return deployment

@@ -17,14 +17,14 @@ import yaml
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from bpmn.deployment import DeploymentTampered, assemble, calendar_of, policy_of, verify
+from bpmn.deployment import DeploymentTampered, assemble, calendar_of, content_hash, policy_of, verify
 from bpmn.engine import deploy
 from cli.scenario_file import parse_scenario
 from cli.scenario_run import ScenarioRun, shipped_policy
 from domain.calendar import BusinessCalendar
 from store.tables import CaseRow, DeploymentFile, Notice
 from tasks.replay import replay_case
-from tasks.runtime import Runtime, stored_deployment
+from tasks.runtime import DeploymentRefused, Runtime, stored_deployment
 
 HAPPY = Path(__file__).resolve().parents[3] / "shared" / "scenarios" / "examples" / "01_happy_path.yaml"
 EXTRA_HOLIDAY = date(2026, 5, 6)  # a Wednesday inside the happy path's notice (04-30 … 05-07)
@@ -46,7 +46,9 @@ def _notice(session: Session, case_id: int | None) -> Notice:
 
 def test_a_policy_and_calendar_change_leaves_running_cases_alone(tmp_path: Path) -> None:
     source = _two_cases()
-    run = ScenarioRun(parse_scenario(source, "pin"), source, BusinessCalendar(), f"sqlite:///{tmp_path}/pin.db")
+    run = ScenarioRun(
+        parse_scenario(source, "pin"), source, BusinessCalendar(), f"sqlite:///{tmp_path}/pin.db"
+    )
     try:
         steps = list(run.scenario.steps)
         run.play_step(0, steps[0])  # "old" filed under the shipped policy and the package calendar
@@ -106,7 +108,9 @@ def test_an_edited_deployment_file_is_refused_at_load(tmp_path: Path) -> None:
         deployment_id = run.rt.deployment.id
         with run.rt.db.begin() as connection:
             connection.execute(
-                text("UPDATE deployment_file SET content = :c WHERE deployment_id = :d AND name = 'policy.json'"),
+                text(
+                    "UPDATE deployment_file SET content = :c WHERE deployment_id = :d AND name = 'policy.json'"
+                ),
                 {"c": '{"notice_days": 1}', "d": deployment_id},
             )
         with Session(run.rt.db) as session:
@@ -119,5 +123,45 @@ def test_an_edited_deployment_file_is_refused_at_load(tmp_path: Path) -> None:
             assert case_id is not None
             report = replay_case(session, case_id)
             assert [f.kind for f in report.findings] == ["deployment"]
+    finally:
+        run.close()
+
+
+def test_a_hostile_diagram_written_behind_the_applications_back_never_runs(tmp_path: Path) -> None:
+    """An intruder writes a deployment whose hash is consistent but whose condition escapes."""
+    source = _two_cases()
+    run = ScenarioRun(parse_scenario(source, "pin"), source, BusinessCalendar(), f"sqlite:///{tmp_path}/h.db")
+    try:
+        run.play_step(0, run.scenario.steps[0])
+        case_id = run.cases["old"]
+        files = dict(run.rt.deployment.files)
+        name = "processes/opening.bpmn"
+        escape = "(x for x in []).gi_frame.f_back.f_builtins['__import__']('os')"
+        files[name] = files[name].replace(
+            b'decision == "approve"', escape.encode().replace(b"'", b"&apos;"), 1
+        )
+        assert files[name] != run.rt.deployment.files[name]
+        hostile = content_hash(files.items())
+        with run.rt.db.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO deployment (id, policy, created_at) VALUES (:i, '{}', '2026-03-02 00:00:00')"
+                ),
+                {"i": hostile},
+            )
+            for file_name, body in files.items():
+                connection.execute(
+                    text("INSERT INTO deployment_file (deployment_id, name, content) VALUES (:i, :n, :c)"),
+                    {"i": hostile, "n": file_name, "c": body.decode()},
+                )
+            connection.execute(
+                text('UPDATE "case" SET deployment_id = :i WHERE id = :c'), {"i": hostile, "c": case_id}
+            )
+        with Session(run.rt.db) as session:
+            with pytest.raises(DeploymentRefused, match="不允许"):
+                stored_deployment(session, hostile)
+            assert case_id is not None
+            kinds = [f.kind for f in replay_case(session, case_id).findings]
+            assert "deployment" in kinds and "row" in kinds  # the row no longer is what the log sealed
     finally:
         run.close()
