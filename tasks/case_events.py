@@ -15,6 +15,7 @@ from store.catalogue import ensure_user
 from store.tables import CaseRow, Objection
 from tasks import projections
 from tasks.commands import Actor, Outcome
+from tasks.races import RACES, conflict
 from tasks.runtime import Runtime
 from tasks.step import commit_step, log_event
 
@@ -38,25 +39,32 @@ def file_objection(rt: Runtime, *, case_id: int, data: Mapping[str, Any]) -> Out
     form = validate("objection", data)
     if not form.ok:
         return Outcome(False, case_id, form.errors)
+    with rt.session() as session:
+        try:
+            return _file_objection(rt, session, case_id, str(data.get("text", "")))
+        except RACES as lost:  # another command changed the case first: nothing of ours is kept
+            session.rollback()
+            return Outcome(False, case_id, conflict(lost))
+
+
+def _file_objection(rt: Runtime, session: Session, case_id: int, text: str) -> Outcome:
     closed = Outcome(
         False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件不在公示期内，不受理异议"),)
     )
-    with rt.session() as session:
-        case = session.get(CaseRow, case_id)
-        if case is None or case.status not in ("notice", "investigation"):
+    case = session.get(CaseRow, case_id)
+    if case is None or case.status not in ("notice", "investigation"):
+        return closed
+    if not deliver_message(rt, session, case, "objection", {"text": text}, None):
+        session.refresh(case)
+        if case.status != "investigation":
+            session.commit()  # keep the timers that fired: the notice had closed
             return closed
-        text = str(data.get("text", ""))
-        if not deliver_message(rt, session, case, "objection", {"text": text}, None):
-            session.refresh(case)
-            if case.status != "investigation":
-                session.commit()  # keep the timers that fired: the notice had closed
-                return closed
-            # An investigation is already open: the objection is recorded and joins it.
-            log_event(session, case, "objection_joined", None, {"text": text}, rt.now(), case.digest)
-        notice = projections.latest_notice(session, case_id)
-        assert notice is not None and notice.id is not None  # noqa: S101 - a notice is open
-        session.add(Objection(case_id=case_id, notice_id=notice.id, text=text, filed_at=rt.now()))
-        session.commit()
+        # An investigation is already open: the objection is recorded and joins it.
+        log_event(session, case, "objection_joined", None, {"text": text}, rt.now(), case.digest)
+    notice = projections.latest_notice(session, case_id)
+    assert notice is not None and notice.id is not None  # noqa: S101 - a notice is open
+    session.add(Objection(case_id=case_id, notice_id=notice.id, text=text, filed_at=rt.now()))
+    session.commit()
     return Outcome(True, case_id)
 
 
@@ -70,22 +78,29 @@ def report_fraud(rt: Runtime, *, case_id: int, actor: Actor, data: Mapping[str, 
     if not form.ok:
         return Outcome(False, case_id, form.errors)
     with rt.session() as session:
-        user = ensure_user(session, actor.user)
-        case = session.get(CaseRow, case_id)
-        if actor.role not in user.roles:
-            return Outcome(False, case_id, (Violation(ErrorCode.FORBIDDEN, None, "您没有该角色"),))
-        if case is None or case.status in ("stopped", "rejected", "cancelled"):
-            return Outcome(
-                False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件已结束，不能再认定骗补"),)
-            )
-        payload = {"reason": str(data.get("reason", ""))}
-        if case.status == "paid":
-            _start_recovery(rt, session, case, actor.user, payload)
-        elif not deliver_message(rt, session, case, "fraud", payload, actor.user):
-            return Outcome(
-                False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件当前不能认定骗补"),)
-            )
-        session.commit()
+        try:
+            return _report_fraud(rt, session, case_id, actor, {"reason": str(data.get("reason", ""))})
+        except RACES as lost:  # another command changed the case first: nothing of ours is kept
+            session.rollback()
+            return Outcome(False, case_id, conflict(lost))
+
+
+def _report_fraud(
+    rt: Runtime, session: Session, case_id: int, actor: Actor, payload: dict[str, Any]
+) -> Outcome:
+    user = ensure_user(session, actor.user)
+    case = session.get(CaseRow, case_id)
+    if actor.role not in user.roles:
+        return Outcome(False, case_id, (Violation(ErrorCode.FORBIDDEN, None, "您没有该角色"),))
+    if case is None or case.status in ("stopped", "rejected", "cancelled"):
+        return Outcome(
+            False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件已结束，不能再认定骗补"),)
+        )
+    if case.status == "paid":
+        _start_recovery(rt, session, case, actor.user, payload)
+    elif not deliver_message(rt, session, case, "fraud", payload, actor.user):
+        return Outcome(False, case_id, (Violation(ErrorCode.NO_SUCH_TASK, None, "该案件当前不能认定骗补"),))
+    session.commit()
     return Outcome(True, case_id)
 
 
@@ -110,8 +125,20 @@ def fire_timers(rt: Runtime, case_id: int) -> bool:
             return False
         fired = [{"timer": t.spec_id, "due": t.due.isoformat()} for t in report.fired]
         fired += [{"timer": name} for name in report.ran if name == "notice_wait"]
-        commit_step(
-            rt, session, case, run, report, "timers_fired", None, {"fired": fired, "at": rt.now().isoformat()}
-        )
-        session.commit()
+        try:
+            commit_step(
+                rt,
+                session,
+                case,
+                run,
+                report,
+                "timers_fired",
+                None,
+                {"fired": fired, "at": rt.now().isoformat()},
+            )
+            session.commit()
+        except RACES as lost:  # a command moved the case meanwhile: its timers are looked at again next sweep
+            session.rollback()
+            conflict(lost)  # re-raised unless a lost race
+            return False
     return True

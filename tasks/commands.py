@@ -26,6 +26,7 @@ from forms.validator import validate
 from store.catalogue import ensure_user
 from store.tables import CaseRow, HumanTask, RosterEntry
 from tasks import projections, rules
+from tasks.races import RACES, conflict
 from tasks.runtime import Runtime
 from tasks.step import commit_step, log_event
 
@@ -63,10 +64,13 @@ def submit_task(
     with rt.session() as session:
         try:
             new_id = _submit(rt, session, case_id, actor, task_key, data, label)
+            session.commit()
         except Refused as refused:
             session.rollback()
             return Outcome(False, case_id, refused.violations)
-        session.commit()
+        except RACES as lost:  # another command changed the case first: nothing of ours is kept
+            session.rollback()
+            return Outcome(False, case_id, conflict(lost))
         return Outcome(True, new_id)
 
 

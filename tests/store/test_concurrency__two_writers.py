@@ -68,11 +68,8 @@ def test_exactly_one_of_two_concurrent_writers_wins(postgres_db: Engine) -> None
     assert len(wins) == 1, results
     assert len(losses) == 1
     loser = losses[0]
-    assert isinstance(loser, CaseConflict) or (
-        isinstance(loser, Outcome) and loser.errors[0].code.value == "no_such_task"
-    )
-    if isinstance(loser, CaseConflict):
-        assert "同时修改" in str(loser)
+    # Lost at the write: refused `conflict`; or read after the winner's commit: the task is no longer open.
+    assert isinstance(loser, Outcome) and loser.errors[0].code.value in ("conflict", "no_such_task"), loser
     with Session(postgres_db) as session:
         case = session.get(CaseRow, case_id)
         assert case is not None and case.version == 4 and case.status == "opening_review"
