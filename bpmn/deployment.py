@@ -18,8 +18,6 @@ from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
 
@@ -27,7 +25,6 @@ POLICY_FILE = "policy.json"
 CALENDAR_FILE = "calendar.json"
 FORMS_DIR = "forms/"
 MODELS_DIR = Path(__file__).parent
-SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
 
 
 class DeploymentTampered(Exception):
@@ -110,10 +107,8 @@ def assemble(
     forms: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """The files of a deployment: models (default: the shipped ones), forms, policy and calendar."""
-    shipped = models if models is not None else model_files()
-    standards = {level.value: yuan for level, yuan in policy.standards.items()}
     return {
-        **{n: apply_standards(b, standards) if n.endswith(".dmn") else b for n, b in shipped.items()},
+        **(models if models is not None else model_files()),
         **(forms if forms is not None else form_files()),
         POLICY_FILE: policy_file(policy),
         CALENDAR_FILE: calendar_file(calendar),
@@ -138,17 +133,3 @@ def models_of(files: Mapping[str, bytes]) -> dict[str, bytes]:
     """The BPMN and DMN files of a deployment."""
     return {name: body for name, body in files.items() if name.endswith((".bpmn", ".dmn"))}
 
-
-def apply_standards(dmn: bytes, standards: Mapping[str, int]) -> bytes:
-    """Write the policy's subsidy standards (元/人 per level) into the subsidy_standard table."""
-    root = etree.fromstring(dmn, SAFE_XML)
-    ns = {"dmn": root.nsmap.get(None, "https://www.omg.org/spec/DMN/20191111/MODEL/")}
-    for rule in root.iterfind(".//dmn:decision[@id='subsidy_standard']//dmn:rule", ns):
-        entry = rule.find("dmn:inputEntry/dmn:text", ns)
-        output = rule.find("dmn:outputEntry/dmn:text", ns)
-        if entry is None or output is None or entry.text is None:
-            continue
-        level = entry.text.strip().strip("\"'")
-        if level in standards:
-            output.text = str(int(standards[level]))
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

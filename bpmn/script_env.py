@@ -16,6 +16,7 @@ from bpmn.expressions import ExpressionRefused, compile_expression, compile_scri
 from domain import deadlines, headcount
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
+from domain.vocab import Level
 
 UnsafeExpression = ExpressionRefused  # the former name, kept for callers
 
@@ -32,6 +33,7 @@ FUNCTION_NAMES: tuple[str, ...] = (
     "notice_end_from",
     "notice_closing_time",
     "payment_deadline",
+    "policy_standard",
 )
 """The names of the domain functions a diagram may call (the keys of ``lifecycle_functions``)."""
 
@@ -117,6 +119,8 @@ def lifecycle_functions(policy: Policy, calendar: BusinessCalendar) -> dict[str,
         "payment_deadline": lambda notice_end: deadlines.payment_due(
             day(notice_end), policy, calendar
         ).isoformat(),
+        # 003 (十一): the standard per person of a level, from the case's pinned policy (its one source)
+        "policy_standard": lambda level: policy.standard_yuan(Level(level)),
     }
 
 

@@ -51,6 +51,11 @@ def _subsidy(eligible: int, standard_yuan: int) -> dict[str, int]:
     return {"amount_fen": amount, "base_fen": amount - performance, "performance_fen": performance}
 
 
+STANDARDS = {
+    "初级工": 800, "中级工": 1200, "高级工": 1600, "技师": 2400, "高级技师": 3000,
+    "专项职业能力": 500, "培训合格证": 300, "创业培训": 1000,
+}  # fmt: skip
+
 # Calendar days instead of working days: the models only need the names and the shapes.
 STUB_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "opening_review_deadline": lambda start_date: _end_of(_day(start_date) - timedelta(days=1)),
@@ -60,6 +65,7 @@ STUB_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "is_below_satisfaction": lambda satisfaction_pct: satisfaction_pct < 85,
     "compute_eligible": min,
     "compute_subsidy": _subsidy,
+    "policy_standard": lambda level: STANDARDS[level],
     "claim_review_deadline": lambda claim_date: _end_of(_day(claim_date) + timedelta(days=9)),
     "notice_start_after": lambda published_on: (_day(published_on) + timedelta(days=1)).isoformat(),
     "notice_end_from": lambda notice_start: (_day(notice_start) + timedelta(days=2)).isoformat(),

@@ -21,7 +21,7 @@ DEFAULTS = {
 }  # fmt: skip
 
 
-def test_one_decision_table_with_the_default_standards() -> None:
+def test_one_decision_table_reading_the_policy_standards() -> None:
     root = etree.parse(str(DMN)).getroot()
     (decision,) = root.findall("dmn:decision", NS)
     assert (decision.get("id"), decision.get("name")) == ("subsidy_standard", "补贴标准")
@@ -35,10 +35,11 @@ def test_one_decision_table_with_the_default_standards() -> None:
     rows = {}
     for rule in table.findall("dmn:rule", NS):
         level = ast.literal_eval(rule.findtext("dmn:inputEntry/dmn:text", namespaces=NS))
-        rows[level] = int(rule.findtext("dmn:outputEntry/dmn:text", namespaces=NS))
+        rows[level] = rule.findtext("dmn:outputEntry/dmn:text", namespaces=NS)
         note = rule.findtext("dmn:description", namespaces=NS)
-        assert "Illustrative subsidy standards" in note and "003 (十一)" in note
-    assert rows == DEFAULTS
+        assert "策略文件 standards" in note and "003 (十一)" in note
+    # One source of truth: every cell reads the pinned policy's standard (docs/decisions.md).
+    assert rows == {level: f'policy_standard("{level}")' for level in DEFAULTS}
     assert set(rows) == {level.value for level in Level}
 
 

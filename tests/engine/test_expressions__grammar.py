@@ -167,7 +167,11 @@ def test_a_hostile_dmn_cell_is_refused_naming_the_entry() -> None:
 
 
 def test_a_hostile_dmn_output_and_an_unregistered_call_are_refused() -> None:
-    files = _hostile("decisions/subsidy_standard.dmn", "<text>1200</text>", "<text>__import__('os')</text>")
+    files = _hostile(
+        "decisions/subsidy_standard.dmn",
+        "<text>policy_standard(&quot;中级工&quot;)</text>",
+        "<text>__import__('os')</text>",
+    )
     with pytest.raises(ModelExpressionRefused, match="subsidy_standard_rule_2_yuan"):
         check_model_expressions(files)
     files = _hostile("processes/payment.bpmn", "payment_deadline(notice_end)", "system(notice_end)")
