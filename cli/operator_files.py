@@ -5,6 +5,7 @@ the file, line and key and how to fix it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -26,11 +27,11 @@ class OperatorFileError(ValueError):
     """An operator file that cannot be used; the message names the file, line and key."""
 
 
-def _read(path: Path, env: str) -> tuple[str, Any, yaml.Node | None]:
+def _read(path: Path, env: str, *, dates_as_text: bool = False) -> tuple[str, Any, yaml.Node | None]:
     """The text of an operator file, its data and node tree, within the limits of scenario files."""
     try:
         text = safe_yaml.decode(safe_yaml.read_limited(path))
-        data, root = safe_yaml.load(text)
+        data, root = safe_yaml.load(text, dates_as_text=dates_as_text)
     except FileNotFoundError:
         raise OperatorFileError(f"{path}: 文件不存在：请检查环境变量 {env} 给出的路径") from None
     except OSError as err:
@@ -66,27 +67,56 @@ def load_operator_calendar(path_text: str | None) -> BusinessCalendar:
     if not path_text:
         return BusinessCalendar()
     path = Path(path_text)
-    text, data, root = _read(path, CALENDAR_ENV)
+    text, data, root = _read(path, CALENDAR_ENV, dates_as_text=True)
     if isinstance(data, Mapping):
-        _check_years(path, data, root)
+        _check_keys_and_years(path, data, root)
     try:
         return BusinessCalendar.from_yaml(text)
     except ValueError as bad:
-        keys = [k for k in ("holidays", "workdays") if k in str(bad)]
-        where = f"{path}:{safe_yaml.line_of(root, (keys[0],))}: {keys[0]}:" if keys else f"{path}:"
+        entry = _ENTRY.search(str(bad))
+        keys = [k for k in _KEYS if k in str(bad)]
+        if entry is not None:
+            key, index = entry.group(1), int(entry.group(2)) - 1
+            where = f"{path}:{safe_yaml.line_of(root, (key, index))}: {key}[{index}]:"
+        elif keys:
+            where = f"{path}:{safe_yaml.line_of(root, (keys[0],))}: {keys[0]}:"
+        else:
+            where = f"{path}:"
         raise OperatorFileError(f"{where} {bad}") from None
 
 
-def _check_years(path: Path, data: Mapping[Any, Any], root: yaml.Node | None) -> None:
-    """Refuse a calendar date outside the sane era, naming its key and line."""
-    for key in ("holidays", "workdays"):
+_KEYS = ("holidays", "workdays")
+_ENTRY = re.compile(r"(holidays|workdays) 的第 (\d+) 项")
+
+
+def _check_keys_and_years(path: Path, data: Mapping[Any, Any], root: yaml.Node | None) -> None:
+    """Refuse an unknown key, or a calendar date outside the sane era, naming its key and line."""
+    for key in data:
+        if key not in _KEYS:
+            raise OperatorFileError(
+                f"{path}:{safe_yaml.line_of(root, (key,))}: {key}: 运营日历中有无法识别的键 {key!r}："
+                "只允许 holidays（节假日）和 workdays（调休工作日）两个日期列表"
+            )
+    for key in _KEYS:
         entries = data.get(key)
         if not isinstance(entries, list):
             continue
         for i, entry in enumerate(entries):
-            if isinstance(entry, date) and not year_in_range(entry):
+            day = _as_date(entry)
+            if day is not None and not year_in_range(day):
                 line = safe_yaml.line_of(root, (key, i))
                 raise OperatorFileError(
-                    f"{path}:{line}: {key}[{i}]: 日期 {entry.isoformat()} 的年份超出合理范围"
+                    f"{path}:{line}: {key}[{i}]: 日期 {day.isoformat()} 的年份超出合理范围"
                     f"（{MIN_YEAR}–{MAX_YEAR} 年）：请改为实际的节假日或调休工作日"
                 )
+
+
+def _as_date(entry: object) -> date | None:
+    if isinstance(entry, date):
+        return entry
+    if isinstance(entry, str):
+        try:
+            return date.fromisoformat(entry.strip())
+        except ValueError:
+            return None  # the calendar's own parser names it
+    return None

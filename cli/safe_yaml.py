@@ -77,31 +77,31 @@ class _LimitedLoader(yaml.SafeLoader):
         self._expanded = 0
         self._sizes: dict[int, int] = {}  # id(node) -> its node count with aliases expanded
 
-    def _count(self, nodes: int, mark: yaml.Mark) -> None:
+    def _count(self, nodes: int, line: int | None) -> None:
         self._expanded += nodes
         if self._expanded > MAX_NODES:
             raise YamlRefused(
-                mark.line + 1, f"内容过多：展开别名（*引用）后超过 {MAX_NODES} 个节点，请勿用别名层层复制数据"
+                line, f"内容过多：展开别名（*引用）后超过 {MAX_NODES} 个节点，请勿用别名层层复制数据"
             )
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        mark = event.start_mark
+        line = mark.line + 1 if mark is not None else None
         if isinstance(event, yaml.AliasEvent):
             node = super().compose_node(parent, index)
             size = self._sizes.get(id(node))
             if size is None:
-                raise YamlRefused(event.start_mark.line + 1, f"别名 *{event.anchor} 引用了包含它自身的锚点")
-            self._count(size, event.start_mark)
+                raise YamlRefused(line, f"别名 *{event.anchor} 引用了包含它自身的锚点")
+            self._count(size, line)
             return node
         nested = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
         if nested:
             self._depth += 1
             if self._depth > MAX_DEPTH:
-                raise YamlRefused(
-                    event.start_mark.line + 1, f"嵌套层数超过 {MAX_DEPTH} 层：请减少列表/映射的嵌套"
-                )
+                raise YamlRefused(line, f"嵌套层数超过 {MAX_DEPTH} 层：请减少列表/映射的嵌套")
         before = self._expanded
-        self._count(1, event.start_mark)
+        self._count(1, line)
         node = super().compose_node(parent, index)
         if node is not None:
             self._sizes[id(node)] = self._expanded - before
@@ -133,12 +133,21 @@ _LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", _LimitedLoader.con
 _LimitedLoader.add_constructor("tag:yaml.org,2002:int", _LimitedLoader.construct_checked_int)
 
 
-def load(text: str) -> tuple[Any, yaml.Node | None]:
+class _LimitedTextDatesLoader(_LimitedLoader):
+    """The limited loader leaving dates as text, for a reader that names a bad date itself."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _LimitedLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def load(text: str, *, dates_as_text: bool = False) -> tuple[Any, yaml.Node | None]:
     """The document's data and its node tree (for line numbers), within the limits; YamlRefused or a
     yaml.YAMLError (with its mark) when it cannot be read."""
     if len(text) > MAX_FILE_BYTES:
         raise YamlRefused(None, _size_message(f"{len(text)} 个字符"))
-    loader = _LimitedLoader(text)
+    loader = _LimitedTextDatesLoader(text) if dates_as_text else _LimitedLoader(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
