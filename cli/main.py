@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cli.records import records_app
 from cli.operator_files import OperatorFileError, load_operator_calendar, load_operator_policy
+from cli.records import records_app
+from cli.replay_command import replay
 from cli.scenario_file import ScenarioMalformed, read_scenario
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
@@ -134,43 +135,7 @@ def demo(
     console.print(f"数据库：{database}；再次运行 `subsidyflow demo` 会从头重建。")
 
 
-@app.command()
-def replay(
-    case: Annotated[int | None, typer.Option(help="one case id; default: every case")] = None,
-) -> None:
-    """Auditors: rebuild cases from their event logs and check every step's state and the hash chain."""
-    from sqlmodel import Session, col, select
-
-    from store.db import make_engine
-    from store.tables import CaseRow
-    from tasks.replay import replay_case
-
-    engine = make_engine()
-    calendar = operator_calendar()
-    failed = 0
-    with Session(engine) as session:
-        ids = (
-            [case]
-            if case is not None
-            else [i for i in session.exec(select(CaseRow.id).order_by(col(CaseRow.id))) if i]
-        )
-        table = Table(title="案件历史复核（replay）")
-        for column in ("case", "events", "result"):
-            table.add_column(column)
-        for case_id in ids:
-            report = replay_case(session, case_id, calendar)
-            if report.ok:
-                verdict = "[green]一致[/green]"
-            elif report.chain_problem:
-                verdict = f"[red]哈希链断裂：{report.chain_problem}[/red]"
-            else:
-                verdict = f"[red]第 {report.diverged_at} 个事件后状态不一致[/red]"
-            failed += not report.ok
-            table.add_row(str(case_id), str(report.events), verdict)
-    console.print(table)
-    engine.dispose()
-    if failed:
-        raise typer.Exit(1)
+app.command()(replay)
 
 
 if __name__ == "__main__":  # pragma: no cover

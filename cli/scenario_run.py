@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from importlib.resources import files
 from typing import Any
 
@@ -37,9 +37,8 @@ from tasks.commands import Actor, Outcome, submit_task
 from tasks.institutions import accept_rectification
 from tasks.projections import latest_notice
 from tasks.runtime import Runtime
+from workflows.due_work import DueWork
 from workflows.gateway import FakeGateway
-from workflows.payments import attempt_payment, due_payments, next_payment_at
-from workflows.sweep import next_timer_at, sweep_timers
 
 _FIGURES = (
     "opening_count",
@@ -50,7 +49,6 @@ _FIGURES = (
     "base_fen",
     "performance_fen",
 )
-_MAX_MACHINERY_STEPS = 10_000
 _ID_LIKE = re.compile(r"\b\d{17}[\dXx]\b")
 
 
@@ -98,17 +96,16 @@ class ScenarioRun:
         self.clock = VirtualClock(scenario.start)
         policy = (policy or shipped_policy()).with_overrides(scenario.policy)
         db = engine if engine is not None else make_engine(db_url)
-        self.rt = Runtime(db, self.clock, calendar, policy, check_roundtrip=check_roundtrip)
         self.gateway = FakeGateway(scenario.gateway)
+        self.machinery = DueWork(
+            Runtime(db, self.clock, calendar, policy, check_roundtrip=check_roundtrip), self.gateway
+        )
         self.identities = IdentityGenerator(
             hashlib.sha256(text.encode()).hexdigest(),
             exclude={normalize_id_number(m) for m in _ID_LIKE.findall(normalize_id_number(text))},
         )
         self.cases: dict[str, int | None] = {}
         self.step_results: list[dict[str, Any]] = []
-        self.stuck: frozenset[int] = (
-            frozenset()
-        )  # cases whose timers cannot fire (a year without calendar data)
         create_schema(self.rt.db)
         self._seed()
 
@@ -133,33 +130,21 @@ class ScenarioRun:
             self.rt.db.dispose()
 
     # -- time -----------------------------------------------------------------------------------
+    @property
+    def rt(self) -> Runtime:
+        """The runtime new cases are filed on (its settings' deployment)."""
+        return self.machinery.rt
+
+    @rt.setter
+    def rt(self, runtime: Runtime) -> None:
+        self.machinery.rt = runtime
+
     def advance(self, target: datetime) -> None:
         """Move the clock to ``target``, firing every timer and payment retry due on the way, in order."""
-        for _ in range(_MAX_MACHINERY_STEPS):
-            timer_at, pay_at = next_timer_at(self.rt, skip=self.stuck), next_payment_at(self.rt)
-            candidates = []
-            if timer_at is not None and timer_at < target:
-                candidates.append((min(timer_at + timedelta(seconds=1), target), "timer"))
-            if pay_at is not None and pay_at <= target:
-                candidates.append((pay_at, "payment"))
-            if not candidates:
-                break
-            instant, kind = min(candidates)
-            if instant > self.clock.now():
-                self.clock.move_to(instant)
-            if kind == "timer":
-                report = sweep_timers(self.rt, self.clock.now(), skip=self.stuck)
-                self.stuck = self.stuck | {case_id for case_id, _ in report.failed}
-            else:
-                self._settle_payments()
-        else:
-            raise RuntimeError("machinery did not settle: a timer or payment keeps firing")
-        if target > self.clock.now():
-            self.clock.move_to(target)
+        self.machinery.advance(self.clock, target)
 
     def _settle_payments(self) -> None:
-        for payment_id in due_payments(self.rt, self.clock.now()):
-            attempt_payment(self.rt, self.gateway, payment_id)
+        self.machinery.settle_payments(self.clock.now())
 
     # -- steps ----------------------------------------------------------------------------------
     def _resolve_roster(self, data: Any) -> Any:
@@ -276,8 +261,9 @@ class ScenarioRun:
                 }
             payment = session.exec(select(Payment).where(Payment.case_id == case_id)).first()
             notice_end = case.figures.get("notice_end")
+            pinned = self.rt.deployment_of(session, case)  # the case's own policy and calendar
             deadline = (
-                deadlines.payment_due(date.fromisoformat(notice_end), self.rt.policy, self.rt.calendar)
+                deadlines.payment_due(date.fromisoformat(notice_end), pinned.policy, pinned.calendar)
                 .date()
                 .isoformat()
                 if notice_end

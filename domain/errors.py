@@ -32,6 +32,8 @@ class ErrorCode(StrEnum):
     QUOTA_EXCEEDED = "quota_exceeded"
     SUBSIDY_CAP_REACHED = "subsidy_cap_reached"
     CONFLICT = "conflict"
+    # Beyond the contract: a case whose stored history fails its integrity check (never acted on)
+    INTEGRITY = "integrity"
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,8 @@ def _submit(
 ) -> int:
     case = session.get(CaseRow, case_id) if case_id is not None else None
     run, open_tasks = _check_access(rt, session, case, actor, task_key)
+    if run is not None:  # a filed case is judged by the deployment it pinned, not today's settings
+        rt = rt.pinned(run.deployment)
     form = validate(task_key, data)
     if not form.ok or form.value is None:
         raise Refused(form.errors)

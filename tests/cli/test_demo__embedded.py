@@ -49,7 +49,8 @@ def test_replay_checks_every_demo_case_and_catches_tampering(tmp_path: Path, mon
     monkeypatch.setenv("SUBSIDYFLOW_DATABASE_URL", f"sqlite:///{db}")
     clean = runner.invoke(app, ["replay"])
     assert clean.exit_code == 0, clean.output
-    assert clean.output.count("一致") == 14
+    assert clean.output.count("│ 一致") == 14
+    assert "共 14 个案件，14 个一致，0 个有问题" in clean.output
     engine = make_engine(f"sqlite:///{db}")
     with Session(engine) as session:
         session.execute(
@@ -61,4 +62,4 @@ def test_replay_checks_every_demo_case_and_catches_tampering(tmp_path: Path, mon
     engine.dispose()
     tampered = runner.invoke(app, ["replay", "--case", "1"])
     assert tampered.exit_code == 1
-    assert "哈希链断裂" in tampered.output
+    assert "事件被改动" in tampered.output and "第 3 个事件" in tampered.output

@@ -19,9 +19,12 @@ from store.db import create_schema, drop_schema
 from tasks.replay import replay_case
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = sorted((ROOT.parent / "shared" / "scenarios" / "examples").glob("*.yaml")) + sorted(
-    (ROOT / "tests" / "scenarios").glob("*.yaml")
-)
+CONTRACT = ROOT.parent / "shared" / "scenarios"
+FILES = [
+    *sorted((CONTRACT / "examples").glob("*.yaml")),
+    *sorted((CONTRACT / "examples-v2").glob("*.yaml")),
+    *sorted((ROOT / "tests" / "scenarios").glob("*.yaml")),
+]
 
 
 def _play(path: Path, db_url: str) -> None:
@@ -32,7 +35,7 @@ def _play(path: Path, db_url: str) -> None:
         assert result["ok"], result.get("mismatches")
         with run.rt.session() as session:
             for case_id in (c for c in run.cases.values() if c is not None):
-                report = replay_case(session, case_id, run.rt.calendar)
+                report = replay_case(session, case_id)
                 assert report.ok, report
     finally:
         run.close()
