@@ -66,6 +66,18 @@ Year = Annotated[int, AfterValidator(_year)]
 Count = Annotated[int, AfterValidator(_count)]
 
 
+# A scenario plays in well under 2 s: lists beyond these sizes would make it run for minutes.
+MAX_STEPS = 1000
+MAX_GATEWAY = 100
+MAX_FIXTURES = 2000
+
+
+def _at_most(value: Any, limit: int, unit: str) -> Any:
+    if isinstance(value, list) and len(value) > limit:
+        raise ValueError(f"最多 {limit} {unit}，现有 {len(value)} {unit}：请拆分为多个场景文件")
+    return value
+
+
 class ActorSpec(_Strict):
     """Who acts in a step."""
 
@@ -147,6 +159,11 @@ class Fixtures(_Strict):
     enterprises: list[FixtureEnterprise] = Field(default_factory=list)
     plan: list[FixturePlanLine] = Field(default_factory=list)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_too_many(cls, value: Any) -> Any:
+        return _at_most(value, MAX_FIXTURES, "项")
+
 
 class CalendarSpec(_Strict):
     """Extra official-calendar data."""
@@ -172,6 +189,16 @@ class Scenario(_Strict):
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         return _instant(value)
+
+    @field_validator("steps", mode="before")
+    @classmethod
+    def _not_too_many_steps(cls, value: Any) -> Any:
+        return _at_most(value, MAX_STEPS, "步")
+
+    @field_validator("gateway", mode="before")
+    @classmethod
+    def _not_too_many_answers(cls, value: Any) -> Any:
+        return _at_most(value, MAX_GATEWAY, "项")
 
     @field_validator("policy")
     @classmethod

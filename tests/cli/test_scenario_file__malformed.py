@@ -10,7 +10,10 @@ import pytest
 
 from cli.safe_yaml import MAX_FILE_BYTES
 from cli.scenario_file import (
+    MAX_FIXTURES,
+    MAX_GATEWAY,
     MAX_GENERATE,
+    MAX_STEPS,
     ScenarioMalformed,
     generate_refusals,
     parse_scenario,
@@ -175,3 +178,27 @@ def test_roster_generation_beyond_its_bounds_is_a_refused_field(
     refused = generate_refusals(data)
     assert [v.field for v in refused] == fields
     assert all(v.code.value == "invalid_field" for v in refused)
+
+
+@pytest.mark.parametrize(
+    ("tail", "needle"),
+    [
+        ("gateway: [" + ", ".join(["error"] * (MAX_GATEWAY + 1)) + "]\n", r"f\.yaml:8: gateway: 最多 100 项"),
+        (
+            "fixtures: {training_records: ["
+            + ", ".join(["{id_number: x, year: 2026}"] * (MAX_FIXTURES + 1))
+            + "]}\n",
+            r"fixtures\.training_records: 最多 2000 项",
+        ),
+    ],
+)
+def test_lists_that_would_run_for_minutes_are_refused(tail: str, needle: str) -> None:
+    with pytest.raises(ScenarioMalformed, match=needle):
+        parse_scenario(GOOD + tail, "f.yaml")
+
+
+def test_more_steps_than_the_limit_are_refused() -> None:
+    step = "  - {at: 2026-03-02T09:00:00+08:00, event: objection}\n"
+    with pytest.raises(ScenarioMalformed, match=r"steps: 最多 1000 步，现有 1001 步"):
+        parse_scenario(GOOD + step * MAX_STEPS, "f.yaml")  # GOOD has one step already
+    assert len(parse_scenario(GOOD + step * (MAX_STEPS - 1)).steps) == MAX_STEPS
