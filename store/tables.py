@@ -217,6 +217,14 @@ class Payment(SQLModel, table=True):
     reference: str | None = None
     paid_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     last_error: str | None = None
+    # 004 (三)4: 由个人、企业或培训机构申领 — who is paid, fixed when the payment is ordered (contract v2);
+    # the bank account is personal data: never logged, masked wherever shown
+    payee_kind: str = Field(
+        default="institution", max_length=20, sa_column_kwargs={"server_default": "institution"}
+    )
+    payee_name: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    bank_name: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
+    bank_account: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
 
 
 class SlaBreach(SQLModel, table=True):

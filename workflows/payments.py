@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from cases.case_events import deliver_message
+from cases.integrity import CaseQuarantined, ensure_intact
+from cases.runtime import Runtime
+from cases.step import payment_key
 from store.tables import CaseRow, Payment
-from tasks.case_events import deliver_message
-from tasks.integrity import CaseQuarantined, ensure_intact
-from tasks.runtime import Runtime
-from tasks.step import payment_key
 from workflows.gateway import GatewayError, GatewayTimeout, PaymentGateway, PaymentOrder
 
 # Back-off between attempts: 1 min, 5 min, 15 min, 1 h, then every 4 h.
@@ -79,9 +79,12 @@ def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> st
             session.commit()
             return "held"
         now = rt.now()
+        # 004 (三)4: paid to the payee fixed when the payment was ordered (institution, enterprise or person)
         order = PaymentOrder(
-            payment.idempotency_key, payment.case_id, payment.amount_fen, payment.fund_source
-        )
+            payment.idempotency_key, payment.case_id, payment.amount_fen, payment.fund_source,
+            payee_kind=payment.payee_kind, payee_name=payment.payee_name,
+            bank_name=payment.bank_name, bank_account=payment.bank_account,
+        )  # fmt: skip
         payment.attempts += 1
         try:
             receipt = gateway.pay(order, now)
