@@ -27,13 +27,13 @@ from sqlmodel import col, select
 
 from bpmn.clock import VirtualClock
 from bpmn.engine import CaseRun
+from cases import commands
 from cli import scenario_run
 from cli.scenario_file import parse_scenario
 from cli.scenario_run import ScenarioRun
 from domain.calendar import BusinessCalendar
 from store.db import create_schema, drop_schema, make_engine
 from store.tables import CaseEvent, CaseRow
-from tasks import commands
 
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "scenarios" / "examples"
 HAPPY = EXAMPLES / "01_happy_path.yaml"

@@ -132,4 +132,3 @@ def calendar_of(files: Mapping[str, bytes]) -> BusinessCalendar:
 def models_of(files: Mapping[str, bytes]) -> dict[str, bytes]:
     """The BPMN and DMN files of a deployment."""
     return {name: body for name, body in files.items() if name.endswith((".bpmn", ".dmn"))}
-

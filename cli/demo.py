@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import col, select
 
+from cases.runtime import Runtime
 from cli.scenario_file import parse_scenario
 from cli.scenario_run import ScenarioRun
 from domain.calendar import SHANGHAI, BusinessCalendar
@@ -22,7 +23,6 @@ from store.catalogue import ensure_user
 from store.db import make_engine
 from store.migrate import upgrade
 from store.tables import CaseEvent, CaseRow, HumanTask
-from tasks.runtime import Runtime
 
 # Each task's stage on the timeline: its definition's title (forms/task_definitions.py).
 STAGE: Mapping[str, str] = MappingProxyType({t.id: t.title for t in TASKS})

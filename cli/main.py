@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cli.operator_files import OperatorFileError, load_operator_calendar, load_operator_policy
+from cases.wiring import OperatorFileError, Settings
 from cli.records import records_app
 from cli.replay_command import replay
 from cli.scenario_file import ScenarioMalformed, read_scenario
@@ -35,7 +34,7 @@ def operator_calendar() -> BusinessCalendar:
     A bad file ends the command with a message naming the file, the key and the fix (exit 2).
     """
     try:
-        return load_operator_calendar(os.environ.get("SUBSIDYFLOW_CALENDAR_FILE"))
+        return Settings.from_env().calendar()
     except OperatorFileError as bad:
         err_console.print(f"[red]运营日历文件有误[/red] {escape(str(bad))}", highlight=False)
         raise typer.Exit(2) from None
@@ -44,7 +43,7 @@ def operator_calendar() -> BusinessCalendar:
 def operator_policy() -> Policy:
     """The bureau's policy file (`SUBSIDYFLOW_POLICY_FILE`), or the shipped defaults (a bad file: exit 2)."""
     try:
-        return load_operator_policy(os.environ.get("SUBSIDYFLOW_POLICY_FILE"))
+        return Settings.from_env().policy()
     except OperatorFileError as bad:
         err_console.print(f"[red]策略文件有误[/red] {escape(str(bad))}", highlight=False)
         raise typer.Exit(2) from None

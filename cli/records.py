@@ -36,7 +36,7 @@ def import_records(
     """
     from sqlmodel import Session
 
-    from store.db import make_engine
+    from cases.wiring import Settings
     from store.migrate import upgrade
     from store.training_records import import_training_records
 
@@ -46,7 +46,7 @@ def import_records(
     if file.suffix.lower() not in {".xlsx", ".csv"}:
         _err.print(f"[red]只支持 .xlsx 或 .csv 文件，收到的是 {file.name}[/red]")
         raise typer.Exit(2)
-    engine = make_engine()
+    engine = Settings.from_env().database()
     try:
         upgrade(engine)
         columns = (

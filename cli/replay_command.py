@@ -10,8 +10,8 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlmodel import Session, col, select
 
+from cases.replay import ReplayReport, replay_case
 from store.tables import CaseRow
-from tasks.replay import ReplayReport, replay_case
 
 _KINDS = {
     "missing": "事件缺失",
@@ -38,10 +38,10 @@ def replay(
     case: Annotated[int | None, typer.Option(help="one case id; default: every case")] = None,
 ) -> None:
     """Auditors: rebuild cases from their event logs and check every step's state, the chain and the row."""
-    from store.db import make_engine
+    from cases.wiring import Settings
 
     console = Console(width=max(120, Console().width))
-    engine = make_engine()
+    engine = Settings.from_env().database()
     failed = 0
     table = Table(title="案件历史复核（replay）")
     for column in ("case", "events", "result"):

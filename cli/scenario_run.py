@@ -13,6 +13,12 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bpmn.clock import VirtualClock
+from cases.case_events import file_objection, report_fraud
+from cases.commands import Actor, Outcome, submit_task
+from cases.institutions import accept_rectification
+from cases.projections import latest_notice
+from cases.runtime import Runtime
+from cases.wiring import Settings, runtime
 from cli.catalogue_seed import seed_demo_catalogue
 from cli.scenario_file import Scenario, StepSpec, generate_refusals
 from domain import deadlines
@@ -29,14 +35,9 @@ from store.catalogue import (
     add_training_records,
     ensure_user,
 )
-from store.db import create_schema, make_engine
+from store.db import create_schema
 from store.plan import add_plan_lines
 from store.tables import CaseRow, Institution, Objection, Payment, SlaBreach
-from tasks.case_events import file_objection, report_fraud
-from tasks.commands import Actor, Outcome, submit_task
-from tasks.institutions import accept_rectification
-from tasks.projections import latest_notice
-from tasks.runtime import Runtime
 from workflows.due_work import DueWork
 from workflows.gateway import FakeGateway
 
@@ -95,11 +96,13 @@ class ScenarioRun:
             calendar = calendar.with_extra(scenario.calendar.holidays, scenario.calendar.workdays)
         self.clock = VirtualClock(scenario.start)
         policy = (policy or shipped_policy()).with_overrides(scenario.policy)
-        db = engine if engine is not None else make_engine(db_url)
-        self.gateway = FakeGateway(scenario.gateway)
-        self.machinery = DueWork(
-            Runtime(db, self.clock, calendar, policy, check_roundtrip=check_roundtrip), self.gateway
+        # A throw-away database, the shipped policy with the file's overrides, the given calendar.
+        settings = Settings(database_url=db_url)
+        rt = runtime(
+            settings, self.clock, db=engine, policy=policy, calendar=calendar, check_roundtrip=check_roundtrip
         )
+        self.gateway = FakeGateway(scenario.gateway)
+        self.machinery = DueWork(rt, self.gateway)
         self.identities = IdentityGenerator(
             hashlib.sha256(text.encode()).hexdigest(),
             exclude={normalize_id_number(m) for m in _ID_LIKE.findall(normalize_id_number(text))},

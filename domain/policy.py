@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
+from domain.bounds import MAX_INT, MAX_YEAR, MIN_YEAR, year_in_range
 from domain.eligibility import AgeLimits
 from domain.vocab import Level
 
@@ -124,6 +125,7 @@ class Policy(BaseModel):
     def with_overrides(self, overrides: Mapping[str, Any]) -> Policy:
         """A validated copy with ``overrides`` applied; ``standards`` merges per level."""
         data = self.model_dump()
+        check_policy_ranges(overrides)
         for key, value in overrides.items():
             if key not in type(self).model_fields:
                 raise PolicyError(
@@ -134,6 +136,44 @@ class Policy(BaseModel):
             return type(self).model_validate(data)
         except ValidationError as exc:
             raise _policy_error(exc) from None
+
+
+# Upper bounds of policy figures, beyond which the date arithmetic or the amounts stop making sense.
+_POLICY_MAX = {
+    "full_time_max_months": 24,
+    "part_time_max_months": 24,
+    "opening_lead_working_days": 250,
+    "assessment_lead_days": 365,
+    "claim_review_days": 250,
+    "notice_days": 250,
+    "payment_days": 250,
+    "min_spot_checks": 100,
+    "max_class_size": 200,
+    "max_key_group_size": 200,
+}
+_STANDARD_MAX_YUAN = 50_000
+
+
+def check_policy_ranges(values: Mapping[str, Any]) -> None:
+    """Refuse policy figures beyond sane bounds (PolicyError naming the key); the types are Policy's."""
+    for key, value in values.items():
+        if key == "standards" and isinstance(value, Mapping):
+            for level, amount in value.items():
+                _check_figure(f"standards.{level}", amount, _STANDARD_MAX_YUAN, "元")
+        elif key == "effective_from" and isinstance(value, date) and not year_in_range(value):
+            raise PolicyError(
+                str(key), f"策略参数 {key} 的年份 {value.year} 超出合理范围（{MIN_YEAR}–{MAX_YEAR} 年）"
+            )
+        else:
+            _check_figure(str(key), value, _POLICY_MAX.get(str(key), MAX_INT), "")
+
+
+def _check_figure(key: str, value: object, limit: int, unit: str) -> None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > limit:
+        raise PolicyError(
+            key, f"策略参数 {key} 不得大于 {limit}{unit}，现为 {str(value)[:30]}：请改为合理的数值"
+        )
+
 
 
 def _merged_standards(current: dict[Level, int], value: object) -> dict[Level, object]:

@@ -9,23 +9,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from domain.bounds import MAX_INT, MAX_YEAR, MIN_YEAR, year_in_range, year_message
 from forms.messages import Finding, Path, label
 
-MIN_YEAR = 1900
-MAX_YEAR = 2200
-MAX_INT = 1_000_000_000  # every count, hour and amount (fen) of a form; fits a 32-bit column
+__all__ = ["MAX_DEPTH", "MAX_INT", "MAX_YEAR", "MIN_YEAR", "out_of_bounds", "year_in_range", "year_message"]
+
 MAX_DEPTH = 50
 _RANK = 3  # as a date format: after "required", "enum" and "type"
-
-
-def year_in_range(value: date) -> bool:
-    """Whether a date (or datetime) falls in MIN_YEAR..MAX_YEAR."""
-    return MIN_YEAR <= value.year <= MAX_YEAR
-
-
-def year_message(name: str, value: date) -> str:
-    """The refusal of a date outside the sane era."""
-    return f"{name} 的年份 {value.year} 超出合理范围（{MIN_YEAR}–{MAX_YEAR} 年），请检查日期"
 
 
 def int_message(name: str, value: int | float) -> str:

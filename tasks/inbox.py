@@ -9,15 +9,15 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from cases import human_tasks
+from cases.commands import Actor, Outcome, submit_task
+from cases.human_tasks import IllegalTransition, TaskStatus, Transition
+from cases.runtime import Runtime
 from domain.calendar import SHANGHAI, CalendarMissing
 from domain.errors import ErrorCode, Violation
 from domain.vocab import Role
 from store.catalogue import ensure_user
 from store.tables import CaseRow, HumanTask
-from tasks import lifecycle
-from tasks.commands import Actor, Outcome, submit_task
-from tasks.lifecycle import IllegalTransition, TaskStatus, Transition
-from tasks.runtime import Runtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +90,7 @@ def _move(rt: Runtime, username: str, task_id: int, transition: Transition) -> O
         if transition is Transition.UNCLAIM and task.assignee != username:
             return _refused(ErrorCode.FORBIDDEN, "只能退回自己认领的任务")
         try:
-            lifecycle.apply(task, transition, by=username, at=rt.now())
+            human_tasks.apply(task, transition, by=username, at=rt.now())
         except IllegalTransition as illegal:
             return _refused(ErrorCode.NO_SUCH_TASK, str(illegal))
         session.add(task)

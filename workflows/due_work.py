@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bpmn.clock import VirtualClock
-from tasks.runtime import Runtime
+from cases.runtime import Runtime
 from workflows.gateway import PaymentGateway
 from workflows.payments import attempt_payment, due_payments, next_payment_at
 from workflows.sweep import next_timer_at, sweep_timers

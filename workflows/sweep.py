@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
+from cases.case_events import fire_timers
+from cases.runtime import Runtime
 from domain.calendar import CalendarMissing
 from domain.errors import Refused
 from store.tables import Timer
-from tasks.case_events import fire_timers
-from tasks.runtime import Runtime
 
 
 def next_timer_at(rt: Runtime, *, skip: frozenset[int] = frozenset()) -> datetime | None:

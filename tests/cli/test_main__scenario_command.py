@@ -197,7 +197,7 @@ def test_a_bad_operator_calendar_file_exits_2_naming_its_key(tmp_path: Path) -> 
     ],
 )
 def test_operator_calendar_files_are_checked(tmp_path: Path, content: str, needle: str) -> None:
-    from cli.operator_files import OperatorFileError, load_operator_calendar
+    from cases.wiring import OperatorFileError, load_operator_calendar
 
     calendar = tmp_path / "calendar.yaml"
     calendar.write_text(content, encoding="utf-8")
@@ -217,7 +217,7 @@ def test_operator_calendar_files_are_checked(tmp_path: Path, content: str, needl
     ],
 )  # fmt: skip
 def test_operator_policy_files_are_checked(tmp_path: Path, content: str, needle: str) -> None:
-    from cli.operator_files import OperatorFileError, load_operator_policy
+    from cases.wiring import OperatorFileError, load_operator_policy
 
     policy = tmp_path / "policy.yaml"
     policy.write_text(content, encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.safe_yaml import MAX_FILE_BYTES
+from forms.safe_yaml import MAX_FILE_BYTES
 from cli.scenario_file import (
     MAX_FIXTURES,
     MAX_GATEWAY,

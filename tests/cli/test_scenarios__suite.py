@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import Engine
 from tests_support import postgres_engine, postgres_url
 
+from cases.replay import replay_case
 from cli.scenario_file import parse_scenario
 from cli.scenario_run import ScenarioRun
 from domain.calendar import BusinessCalendar
 from store.db import create_schema, drop_schema
-from tasks.replay import replay_case
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT.parent / "shared" / "scenarios"

@@ -23,6 +23,8 @@ from sqlalchemy import create_engine
 from sqlmodel import Session
 
 from bpmn.engine import declared_role, deploy
+from cases import projections, rules
+from cases.commands import FOUR_EYES, TASK_ROLES
 from cli import demo
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.policy import Policy
@@ -32,8 +34,6 @@ from forms.task_definitions import CASE_STATUSES, EVENTS, TASKS, Sla, TaskDefini
 from forms.validator import validate
 from store.db import create_schema
 from store.tables import CaseRow
-from tasks import projections, rules
-from tasks.commands import FOUR_EYES, TASK_ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bpmn.engine import EngineView, ReadyTask
+from cases.status import derive_status
 from domain.vocab import Role
 from forms.task_definitions import BY_ID, EVENTS, EVENTS_BY_ID, TASKS, TaskDefinition, definition, task_key
-from tasks.status import derive_status
 
 
 def waiting_for(*keys: str) -> EngineView:

@@ -14,16 +14,16 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 from tests_support import application
 
-import tasks.commands
+import cases.commands
 from bpmn.clock import VirtualClock
+from cases.commands import Actor, Outcome, submit_task
+from cases.runtime import Runtime
 from cli.catalogue_seed import seed_demo_catalogue
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.policy import Policy
 from store.catalogue import ensure_user
 from store.db import create_schema, make_engine
 from store.tables import CaseEvent, CaseRow, HumanTask
-from tasks.commands import Actor, Outcome, submit_task
-from tasks.runtime import Runtime
 
 
 @pytest.fixture
@@ -59,13 +59,13 @@ def _race(db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
 
     # Both reviewers have read the case at the same version before either writes: a true race.
     barrier = threading.Barrier(2, timeout=30)
-    real_commit_step = tasks.commands.commit_step
+    real_commit_step = cases.commands.commit_step
 
     def commit_step_after_both_read(*args: Any, **kwargs: Any) -> None:
         barrier.wait()
         real_commit_step(*args, **kwargs)
 
-    monkeypatch.setattr(tasks.commands, "commit_step", commit_step_after_both_read)
+    monkeypatch.setattr(cases.commands, "commit_step", commit_step_after_both_read)
     results: list[Outcome | BaseException] = []
 
     def review(user: str) -> None:

@@ -11,14 +11,14 @@ from sqlmodel import Session, select
 from tests_support import application
 
 from bpmn.clock import VirtualClock
+from cases.commands import Actor, Outcome, submit_task
+from cases.runtime import Runtime
+from cases.step import CaseConflict
 from cli.catalogue_seed import seed_demo_catalogue
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.policy import Policy
 from store.catalogue import ensure_user
 from store.tables import CaseEvent, CaseRow, HumanTask
-from tasks.commands import Actor, Outcome, submit_task
-from tasks.runtime import Runtime
-from tasks.step import CaseConflict
 
 
 @pytest.mark.postgres

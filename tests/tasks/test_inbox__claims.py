@@ -8,15 +8,15 @@ from sqlmodel import Session
 from tests_support import application
 
 from bpmn.clock import VirtualClock
+from cases.commands import Actor, submit_task
+from cases.human_tasks import IllegalTransition, Transition, apply
+from cases.runtime import Runtime
 from cli.catalogue_seed import seed_demo_catalogue
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
 from store.catalogue import ensure_user
 from store.tables import CaseRow
-from tasks.commands import Actor, submit_task
 from tasks.inbox import claim, complete, open_tasks, return_with_reason, unclaim
-from tasks.lifecycle import IllegalTransition, Transition, apply
-from tasks.runtime import Runtime
 
 
 @pytest.fixture

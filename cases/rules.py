@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cases.runtime import Runtime
 from domain import headcount
 from domain.assessment import check_assessment_request
 from domain.errors import Violation
@@ -30,7 +31,6 @@ from domain.vocab import ApplicantKind
 from store.catalogue import DbCatalogue, DbTrainingRegistry
 from store.plan import DbPlanBook
 from store.tables import CaseRow, SpotCheckRow
-from tasks.runtime import Runtime
 
 # Form order of the assessment result (forms/schemas/assessment_result.json x-order).
 ASSESSMENT_RESULT_FIELDS = ("results", "certified_total", "satisfaction_pct")

@@ -19,12 +19,12 @@ from sqlmodel import Session, select
 
 from bpmn.deployment import DeploymentTampered, assemble, calendar_of, content_hash, policy_of, verify
 from bpmn.engine import deploy
+from cases.replay import replay_case
+from cases.runtime import DeploymentRefused, Runtime, stored_deployment
 from cli.scenario_file import parse_scenario
 from cli.scenario_run import ScenarioRun, shipped_policy
 from domain.calendar import BusinessCalendar
 from store.tables import CaseRow, DeploymentFile, Notice
-from tasks.replay import replay_case
-from tasks.runtime import DeploymentRefused, Runtime, stored_deployment
 
 HAPPY = Path(__file__).resolve().parents[3] / "shared" / "scenarios" / "examples" / "01_happy_path.yaml"
 EXTRA_HOLIDAY = date(2026, 5, 6)  # a Wednesday inside the happy path's notice (04-30 … 05-07)

@@ -22,11 +22,11 @@ from bpmn.deployment import DeploymentTampered, assemble
 from bpmn.engine import CaseRun, Deployment, deploy, load_deployment
 from bpmn.model_lint import ModelExpressionRefused
 from bpmn.script_env import SandboxEnvironment
+from cases.integrity import ensure_intact
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.errors import ErrorCode, Refused, Violation
 from domain.policy import Policy
 from store.tables import CaseRow, DeploymentFile, DeploymentRow
-from tasks.integrity import ensure_intact
 
 # Deployments read from the store and verified against their hash, by id: once verified, the
 # in-memory copy is what judges (a later edit of the stored files cannot reach it).

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from cases.step import CaseConflict
 from domain.errors import ErrorCode, Violation
-from tasks.step import CaseConflict
 
 RACES = (CaseConflict, IntegrityError, OperationalError)
 # unique_violation; serialization_failure, deadlock_detected, lock_not_available

@@ -18,13 +18,13 @@ import yaml
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from cases.commands import Actor, submit_task
+from cases.replay import replay_case
 from cli.scenario_file import parse_scenario
 from cli.scenario_run import ScenarioRun
 from domain.calendar import BusinessCalendar
 from store.catalogue import ensure_user
 from store.tables import CaseRow, Payment
-from tasks.commands import Actor, submit_task
-from tasks.replay import replay_case
 
 HAPPY = Path(__file__).resolve().parents[3] / "shared" / "scenarios" / "examples" / "01_happy_path.yaml"
 AMOUNT = 4440000

@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlmodel import Session
 
+from cases.commands import Actor, Outcome
+from cases.races import RACES, conflict
+from cases.runtime import Runtime
 from domain.errors import ErrorCode, Violation
 from domain.records import Rectification
 from domain.vocab import InstitutionStatus, Role
 from forms.validator import validate
 from store.catalogue import DbCatalogue, ensure_user, set_institution_status
-from tasks.commands import Actor, Outcome
-from tasks.races import RACES, conflict
-from tasks.runtime import Runtime
 
 
 def accept_rectification(rt: Runtime, *, actor: Actor, data: Mapping[str, Any]) -> Outcome:

@@ -1,26 +1,82 @@
-"""The operator's own files: the policy (`SUBSIDYFLOW_POLICY_FILE`) and the calendar
-(`SUBSIDYFLOW_CALENDAR_FILE`), read within the same limits as scenario files; a bad one is refused with
-the file, line and key and how to fix it.
+"""The one place the application is wired from its settings: database, policy, calendar, clock.
+
+The CLI, the scenario runner, replay, the demo and (next) the web app and the flows all start
+here: ``Settings.from_env()`` reads the deployment's settings, ``runtime(settings)`` builds the
+runtime every command runs against. The operator's own files, the policy
+(`SUBSIDYFLOW_POLICY_FILE`) and the calendar (`SUBSIDYFLOW_CALENDAR_FILE`), are read within the
+same limits as scenario files; a bad one is refused with the file, line and key and how to fix it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import Engine
 
-from cli import safe_yaml
-from cli.scenario_file import check_policy_ranges
+from bpmn.clock import Clock, SystemClock
+from cases.runtime import Runtime
 from domain.calendar import BusinessCalendar
-from domain.policy import Policy, PolicyError, load_policy
+from domain.policy import Policy, PolicyError, check_policy_ranges, load_policy
+from forms import safe_yaml
 from forms.bounds import MAX_YEAR, MIN_YEAR, year_in_range
+from store.db import make_engine
 
+DATABASE_ENV = "SUBSIDYFLOW_DATABASE_URL"
 POLICY_ENV = "SUBSIDYFLOW_POLICY_FILE"
 CALENDAR_ENV = "SUBSIDYFLOW_CALENDAR_FILE"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a deployment of the product sets: the database and the operator's files (None: defaults)."""
+
+    database_url: str | None = None  # None: the embedded SQLite file under ./var
+    policy_file: str | None = None  # None: the policy's defaults (domain/policy_default.yaml)
+    calendar_file: str | None = None  # None: the official calendar package alone
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings of the environment (`SUBSIDYFLOW_DATABASE_URL`, `…_POLICY_FILE`, `…_CALENDAR_FILE`)."""
+        env = os.environ if environ is None else environ
+        return cls(env.get(DATABASE_ENV) or None, env.get(POLICY_ENV) or None, env.get(CALENDAR_ENV) or None)
+
+    def policy(self) -> Policy:
+        """The bureau's policy (OperatorFileError naming the key when the file is bad)."""
+        return load_operator_policy(self.policy_file)
+
+    def calendar(self) -> BusinessCalendar:
+        """The working-day calendar with the operator's data (OperatorFileError when the file is bad)."""
+        return load_operator_calendar(self.calendar_file)
+
+    def database(self) -> Engine:
+        """An engine on the configured database."""
+        return make_engine(self.database_url)
+
+
+def runtime(
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    db: Engine | None = None,
+    policy: Policy | None = None,
+    calendar: BusinessCalendar | None = None,
+    check_roundtrip: bool = False,
+) -> Runtime:
+    """The runtime of these settings: their database, policy and calendar (each may be given instead)."""
+    return Runtime(
+        db if db is not None else settings.database(),
+        clock if clock is not None else SystemClock(),
+        calendar if calendar is not None else settings.calendar(),
+        policy if policy is not None else settings.policy(),
+        check_roundtrip=check_roundtrip,
+    )
 
 
 class OperatorFileError(ValueError):

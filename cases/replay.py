@@ -16,11 +16,11 @@ from sqlmodel import Session
 
 from bpmn.clock import VirtualClock
 from bpmn.engine import CaseRun, Deployment
+from cases.integrity import Finding, chain_findings, row_findings
+from cases.runtime import stored_deployment
 from domain.errors import Refused
 from store import event_log
 from store.tables import CaseEvent, CaseRow
-from tasks.integrity import Finding, chain_findings, row_findings
-from tasks.runtime import stored_deployment
 
 
 @dataclass(frozen=True, slots=True)

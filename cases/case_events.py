@@ -8,16 +8,16 @@ from typing import Any
 from sqlmodel import Session
 
 from bpmn.engine import CaseRun
+from cases import projections
+from cases.commands import Actor, Outcome
+from cases.races import RACES, conflict
+from cases.runtime import Runtime
+from cases.step import commit_step, log_event
 from domain.errors import ErrorCode, Violation
 from domain.vocab import Role
 from forms.validator import validate
 from store.catalogue import ensure_user
 from store.tables import CaseRow, Objection
-from tasks import projections
-from tasks.commands import Actor, Outcome
-from tasks.races import RACES, conflict
-from tasks.runtime import Runtime
-from tasks.step import commit_step, log_event
 
 
 def deliver_message(

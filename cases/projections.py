@@ -11,12 +11,12 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from bpmn.engine import EngineView, PendingTimer, ReadyTask
+from cases import human_tasks
+from cases.human_tasks import Transition
+from cases.runtime import Runtime
 from domain import deadlines
 from forms.task_definitions import Sla, definition
 from store.tables import HumanTask, Notice, Timer
-from tasks import lifecycle
-from tasks.lifecycle import Transition
-from tasks.runtime import Runtime
 
 
 def _opening_review_due(rt: Runtime, start_date: date, figures: Mapping[str, Any]) -> datetime | None:
@@ -90,7 +90,7 @@ def sync(
             del ready[row.spec_id]
             continue
         finished = Transition.COMPLETE if row.task_key == completed else Transition.WITHDRAW
-        lifecycle.apply(row, finished, by=actor, at=now)
+        human_tasks.apply(row, finished, by=actor, at=now)
         session.add(row)
     for task in ready.values():
         session.add(

@@ -17,6 +17,10 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, col
 
 from bpmn.engine import CaseRun, NoSuchTask
+from cases import projections, rules
+from cases.races import RACES, conflict
+from cases.runtime import Runtime
+from cases.step import commit_step, log_event
 from domain.calendar import CalendarMissing
 from domain.errors import ErrorCode, Refused, Violation
 from domain.records import OpeningApplication
@@ -25,10 +29,6 @@ from forms.task_definitions import TASKS
 from forms.validator import validate
 from store.catalogue import ensure_user
 from store.tables import CaseRow, HumanTask, RosterEntry
-from tasks import projections, rules
-from tasks.races import RACES, conflict
-from tasks.runtime import Runtime
-from tasks.step import commit_step, log_event
 
 # The role of each human task and its four-eyes partner, from the task definitions (forms/task_definitions.py).
 TASK_ROLES: Mapping[str, Role] = MappingProxyType({t.id: t.role for t in TASKS})

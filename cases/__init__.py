@@ -1,0 +1,1 @@
+"""The application: case commands judged by their pinned deployment, made durable with their events."""
