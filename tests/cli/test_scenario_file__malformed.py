@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from forms.safe_yaml import MAX_FILE_BYTES
 from cli.scenario_file import (
     MAX_FIXTURES,
     MAX_GATEWAY,
@@ -19,6 +18,7 @@ from cli.scenario_file import (
     parse_scenario,
     read_scenario,
 )
+from forms.safe_yaml import MAX_FILE_BYTES
 
 GOOD = """\
 scenario: t
