@@ -132,3 +132,12 @@ def calendar_of(files: Mapping[str, bytes]) -> BusinessCalendar:
 def models_of(files: Mapping[str, bytes]) -> dict[str, bytes]:
     """The BPMN and DMN files of a deployment."""
     return {name: body for name, body in files.items() if name.endswith((".bpmn", ".dmn"))}
+
+
+def forms_of(files: Mapping[str, bytes]) -> dict[str, Any]:
+    """The JSON Schemas of a deployment's forms, by form id."""
+    return {
+        name.removeprefix(FORMS_DIR).removesuffix(".json"): json.loads(body)
+        for name, body in files.items()
+        if name.startswith(FORMS_DIR) and name.endswith(".json")
+    }

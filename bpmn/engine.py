@@ -38,6 +38,7 @@ from bpmn.deployment import (
     assemble,
     calendar_of,
     content_hash,
+    forms_of,
     model_files,
     models_of,
     policy_of,
@@ -140,6 +141,7 @@ class Deployment:
     policy: Policy = field(repr=False)
     calendar: BusinessCalendar = field(repr=False)
     environment: SandboxEnvironment = field(repr=False)
+    forms: dict[str, Any] = field(repr=False, default_factory=dict)  # form id → JSON Schema, as pinned
 
 
 _DEPLOYMENTS: dict[str, Deployment] = {}
@@ -189,7 +191,8 @@ def _parse(key: str, files: dict[str, bytes], *, validate: bool) -> Deployment:
         for task_spec in sp.task_specs.values():
             _clock_timers(getattr(task_spec, "event_definition", None))
     environment = SandboxEnvironment(lifecycle_functions(policy, calendar))
-    return Deployment(key, files, spec, subs, _serializer_for(spec, subs), policy, calendar, environment)
+    serializer = _serializer_for(spec, subs)
+    return Deployment(key, files, spec, subs, serializer, policy, calendar, environment, forms_of(files))
 
 
 def _clock_timers(event: Any) -> None:

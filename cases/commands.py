@@ -87,7 +87,7 @@ def _submit(
     run, open_tasks = _check_access(rt, session, case, actor, task_key)
     if run is not None:  # a filed case is judged by the deployment it pinned, not today's settings
         rt = rt.pinned(run.deployment)
-    form = validate(task_key, data)
+    form = validate(task_key, data, rt.deployment.forms.get(task_key))  # the form as the case pinned it
     if not form.ok or form.value is None:
         raise Refused(form.errors)
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -92,11 +94,30 @@ def _normalize(value: Any, schema: Mapping[str, Any]) -> Any:
     return value
 
 
-def _refused_fields(form_id: str, data: dict[str, Any], out_of_range: list[Finding]) -> list[Finding]:
+_PINNED: dict[str, Validator] = {}
+
+
+def _validator_of(form_id: str, schema: Mapping[str, Any] | None) -> Validator:
+    """The compiled validator of the release's form, or of a deployment's own copy (cached by content)."""
+    if schema is None:
+        return _validator(form_id)
+    key = hashlib.sha256(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    found = _PINNED.get(key)
+    if found is None:
+        found = _StrictValidator(schema, format_checker=FormatChecker(formats=("date",)))
+        _PINNED[key] = found
+    return found
+
+
+def _refused_fields(
+    form_id: str, data: dict[str, Any], out_of_range: list[Finding], schema: Mapping[str, Any] | None = None
+) -> list[Finding]:
     """Every refused field of the data, one finding per field, in form order."""
-    root = load_schema(form_id)
+    root = schema if schema is not None else load_schema(form_id)
     best: dict[tuple[str | int, ...], Finding] = {}
-    from_schema = [f for error in _validator(form_id).iter_errors(data) for f in findings(error, root)]
+    from_schema = [
+        f for error in _validator_of(form_id, schema).iter_errors(data) for f in findings(error, root)
+    ]
     for finding in [*from_schema, *out_of_range]:
         kept = best.get(finding.path)
         if kept is None or finding.rank < kept.rank:
@@ -104,21 +125,24 @@ def _refused_fields(form_id: str, data: dict[str, Any], out_of_range: list[Findi
     return sorted(best.values(), key=lambda f: order_key(root, f.path))
 
 
-def validate(task_id: str, data: Mapping[str, Any]) -> FormResult:
-    """Check a task's (or event's) form data against its schema and build the typed record."""
+def validate(task_id: str, data: Mapping[str, Any], schema: Mapping[str, Any] | None = None) -> FormResult:
+    """Check a task's (or event's) form data against its schema and build the typed record.
+
+    ``schema``: the form as the case's pinned deployment holds it (default: the release's form).
+    """
     check_form_id(task_id)
     if not isinstance(data, Mapping):
         kind = type(data).__name__
         message = f"表单数据须为一组「字段: 值」，收到的是 {kind}，请按表单逐项填写"
         return FormResult(None, (Violation(ErrorCode.INVALID_FIELD, None, message),))
-    root = load_schema(task_id)
+    root = schema if schema is not None else load_schema(task_id)
     out_of_range = out_of_bounds(data, root)
     clean: dict[str, Any] = {}
     if any(len(f.path) >= MAX_DEPTH for f in out_of_range):  # too deep to walk again: refuse now
         refused = sorted(out_of_range, key=lambda f: order_key(root, f.path))
     else:
         clean = _normalize(data, root)
-        refused = _refused_fields(task_id, clean, out_of_range)
+        refused = _refused_fields(task_id, clean, out_of_range, schema)
     if refused:
         errors = tuple(Violation(ErrorCode.INVALID_FIELD, field_path(f.path), f.message) for f in refused)
         return FormResult(None, errors)

@@ -8,6 +8,7 @@ and each replays by its own deployment.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -163,5 +164,33 @@ def test_a_hostile_diagram_written_behind_the_applications_back_never_runs(tmp_p
             assert case_id is not None
             kinds = [f.kind for f in replay_case(session, case_id).findings]
             assert "deployment" in kinds and "row" in kinds  # the row no longer is what the log sealed
+    finally:
+        run.close()
+
+
+def test_a_case_is_validated_by_the_forms_it_pinned(tmp_path: Path) -> None:
+    """A form changed after filing (here: the claim's count capped at 10) judges only the cases filed under it."""
+    forms = {
+        name: body
+        for name, body in assemble(shipped_policy(), BusinessCalendar()).items()
+        if name.startswith("forms/")
+    }
+    claim = json.loads(forms["forms/subsidy_claim.json"])
+    claim["properties"]["claimed_count"]["maximum"] = 10
+    forms["forms/subsidy_claim.json"] = json.dumps(claim, ensure_ascii=False).encode()
+    source = _two_cases()
+    run = ScenarioRun(parse_scenario(source, "pin"), source, BusinessCalendar(), f"sqlite:///{tmp_path}/f.db")
+    try:
+        release = run.rt
+        run.rt = release.pinned(deploy(assemble(release.policy, release.calendar, forms=forms)))
+        steps = list(run.scenario.steps)
+        run.play_step(0, steps[0])  # "old" filed under the changed claim form
+        run.rt = release
+        for index, step in enumerate(steps[1:], start=1):
+            run.play_step(index, step)
+        claims = [r for r, s in zip(run.step_results, steps, strict=True) if s.task == "subsidy_claim"]
+        old_claim, new_claim = claims
+        assert not old_claim["ok"] and old_claim["error"]["field"] == "claimed_count"
+        assert new_claim["ok"]
     finally:
         run.close()
