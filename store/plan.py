@@ -1,23 +1,72 @@
-"""The year's training plan in the database (004 attachment 1: 培训计划表, 任务分配) and progress against it."""
+"""The year's training plan in the database (004 attachment 1: 培训计划表, 任务分配) and progress against it.
+
+A bureau loads its plan from a table (年度, 培训机构 or 企业, optional 项目类型, 计划人数): all or nothing,
+every problem named by row and column; a line of the same year, institution and type as one already
+loaded replaces its quota, so loading the same file again changes nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from domain.plan import PlanLine, PlannedClass, used
+from forms.roster_file import RosterRowError, TableColumn, TableRow, TableUnreadable, read_table, table_rows
 from store.tables import CaseRow, PlanLineRow
 
 # A rejected, cancelled or stopped class gives its places back (contract v2).
 _GIVEN_BACK = ("rejected", "cancelled", "stopped")
 
+PLAN_COLUMNS = (
+    TableColumn("year", ("年度", "计划年度", "year")),
+    TableColumn(
+        "institution",
+        (
+            "培训机构",
+            "企业",
+            "培训机构(企业)",
+            "培训机构（企业）",
+            "培训机构/企业",
+            "承训机构",
+            "institution",
+        ),
+    ),
+    TableColumn("project_type", ("项目类型", "培训类型", "project_type"), required=False),
+    TableColumn("quota", ("计划人数", "计划培训人数", "任务人数", "quota")),
+)
+_NAME_MAX = 200  # plan_line.institution
+_TYPE_MAX = 50  # plan_line.project_type
+_QUOTA_MAX = 1_000_000  # a yearly allocation of one institution, in trainees
+_YEARS = range(2000, 2201)
+Progress = Callable[[int, int | None], None]  # (rows read, rows in the file if known)
+LineKey = tuple[int, str, str | None]  # year, institution, project type
 
-def add_plan_lines(session: Session, lines: Iterable[PlanLine]) -> None:
+
+@dataclass(frozen=True, slots=True)
+class PlanLoad:
+    """What loading a plan did: lines new, lines whose quota changed, lines already so; or the problems."""
+
+    rows: int
+    added: int
+    changed: int
+    unchanged: int
+    errors: tuple[RosterRowError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was read without problems (and so written)."""
+        return not self.errors
+
+
+def add_plan_lines(session: Session, lines: Iterable[PlanLine]) -> PlanLoad:
     """Load plan lines (a bureau's yearly allocation); a line for the same year, institution and type is replaced."""
+    added = changed = unchanged = rows = 0
     for line in lines:
+        rows += 1
         stmt = select(PlanLineRow).where(
             PlanLineRow.year == line.year,
             PlanLineRow.institution == line.institution,
@@ -25,12 +74,100 @@ def add_plan_lines(session: Session, lines: Iterable[PlanLine]) -> None:
             if line.project_type is None
             else PlanLineRow.project_type == line.project_type,
         )
-        row = session.exec(stmt).first() or PlanLineRow(
-            year=line.year, institution=line.institution, project_type=line.project_type, quota=line.quota
-        )
+        row = session.exec(stmt).first()
+        if row is None:
+            added += 1
+            row = PlanLineRow(
+                year=line.year, institution=line.institution, project_type=line.project_type, quota=line.quota
+            )
+        elif row.quota == line.quota:
+            unchanged += 1
+        else:
+            changed += 1
         row.quota = line.quota
         session.add(row)
         session.flush()
+    return PlanLoad(rows, added, changed, unchanged)
+
+
+def _row_line(row: TableRow, headers: dict[str, str]) -> tuple[PlanLine | None, list[RosterRowError]]:
+    """The plan line of a data row, or what is wrong with it, each problem by row and column."""
+    n = row.number
+    errors: list[RosterRowError] = []
+
+    def problem(field: str, message: str) -> None:
+        column = headers[field]
+        errors.append(RosterRowError(n, field, column, f"第{n}行「{column}」{message}"))
+
+    cells = row.cells
+    year_text = cells["year"].removesuffix("年").strip()
+    year = int(year_text) if year_text.isascii() and year_text.isdigit() else None
+    if year is None or year not in _YEARS:
+        problem("year", f"“{cells['year']}”不是年份，请填写4位数字年份，例如 2026")
+    institution = cells["institution"]
+    if len(institution) > _NAME_MAX:
+        problem("institution", f"超过{_NAME_MAX}个字，请填写培训机构或企业的名称")
+    project_type = cells["project_type"] or None
+    if project_type is not None and len(project_type) > _TYPE_MAX:
+        problem("project_type", f"超过{_TYPE_MAX}个字，请填写项目类型，例如 岗前培训、技能提升")
+    quota_text = cells["quota"].removesuffix("人").strip()
+    quota = int(quota_text) if quota_text.isascii() and quota_text.isdigit() else None
+    if quota is None or quota > _QUOTA_MAX:
+        problem("quota", f"“{cells['quota']}”不是人数，请填写0或正整数，例如 120")
+    if errors or year is None or quota is None:
+        return None, errors
+    return PlanLine(year, institution, quota, project_type), []
+
+
+def _check_lines(
+    rows: Sequence[TableRow], headers: dict[str, str]
+) -> tuple[list[PlanLine], list[RosterRowError]]:
+    """The lines of the rows read, and every problem of the rows; one line twice in the file is a problem."""
+    lines: list[PlanLine] = []
+    errors: list[RosterRowError] = []
+    first: dict[LineKey, int] = {}
+    for row in rows:
+        line, row_errors = _row_line(row, headers)
+        errors.extend(row_errors)
+        if line is None:
+            continue
+        key = (line.year, line.institution, line.project_type)
+        if key in first:
+            column = headers["institution"]
+            kind = f"“{line.project_type}”" if line.project_type else "（不分项目类型）"
+            text = (
+                f"第{row.number}行「{column}」与第{first[key]}行重复：{line.year} 年“{line.institution}”{kind}"
+                "只能有一行计划人数，请合并为一行"
+            )
+            errors.append(RosterRowError(row.number, "institution", column, text))
+            continue
+        first[key] = row.number
+        lines.append(line)
+    return lines, errors
+
+
+def load_plan_file(session: Session, path: Path, *, progress: Progress | None = None) -> PlanLoad:
+    """Read ``path`` and put its lines into the session (flushed, not committed: the caller commits).
+
+    Nothing is written when the file has any problem. A line of the same year, institution and project
+    type as one already there replaces its quota; other lines of the plan are kept.
+    """
+    try:
+        with table_rows(path) as (rows, total):
+
+            def on_row(number: int) -> None:
+                if progress is not None:
+                    progress(number - 1, None if total is None else max(total - 1, 0))
+
+            table = read_table(rows, PLAN_COLUMNS, what="培训计划表", item="计划行", on_row=on_row)
+    except TableUnreadable as unreadable:
+        return PlanLoad(0, 0, 0, 0, (RosterRowError(None, None, None, str(unreadable)),))
+    lines, errors = _check_lines(table.rows, table.headers)
+    errors = sorted([*table.errors, *errors], key=lambda e: -1 if e.row is None else e.row)
+    unread = {e.row for e in table.errors if e.row is not None and e.row > 1}
+    if errors:
+        return PlanLoad(len(table.rows) + len(unread), 0, 0, 0, tuple(errors))
+    return add_plan_lines(session, lines)
 
 
 def _line(row: PlanLineRow) -> PlanLine:
