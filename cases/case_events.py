@@ -10,11 +10,12 @@ from sqlmodel import Session
 from bpmn.engine import CaseRun
 from cases import projections
 from cases.commands import Actor, Outcome
+from cases.integrity import ensure_intact
 from cases.races import RACES, conflict
 from cases.runtime import Runtime
 from cases.step import commit_step, log_event
-from domain.errors import ErrorCode, Violation
-from domain.vocab import Role
+from domain.errors import ErrorCode, Refused, Violation
+from forms.task_definitions import EVENTS_BY_ID
 from forms.validator import validate
 from store.catalogue import ensure_user
 from store.tables import CaseRow, Objection
@@ -45,6 +46,9 @@ def file_objection(rt: Runtime, *, case_id: int, data: Mapping[str, Any]) -> Out
         except RACES as lost:  # another command changed the case first: nothing of ours is kept
             session.rollback()
             return Outcome(False, case_id, conflict(lost))
+        except Refused as refused:  # a quarantined case (integrity) or a refused deployment
+            session.rollback()
+            return Outcome(False, case_id, refused.violations)
 
 
 def _file_objection(rt: Runtime, session: Session, case_id: int, text: str) -> Outcome:
@@ -70,7 +74,7 @@ def _file_objection(rt: Runtime, session: Session, case_id: int, text: str) -> O
 
 def report_fraud(rt: Runtime, *, case_id: int, actor: Actor, data: Mapping[str, Any]) -> Outcome:
     """Fraud found at any stage stops the case and black-lists the institution (003 (十), 000 五)."""
-    if actor.role not in (Role.INSPECTOR.value, Role.APPROVER.value):
+    if actor.role not in {r.value for r in EVENTS_BY_ID["fraud"].roles}:
         return Outcome(
             False, case_id, (Violation(ErrorCode.FORBIDDEN, None, "只有检查人员或人社审核人可以认定骗补"),)
         )
@@ -83,6 +87,9 @@ def report_fraud(rt: Runtime, *, case_id: int, actor: Actor, data: Mapping[str, 
         except RACES as lost:  # another command changed the case first: nothing of ours is kept
             session.rollback()
             return Outcome(False, case_id, conflict(lost))
+        except Refused as refused:  # a quarantined case (integrity) or a refused deployment
+            session.rollback()
+            return Outcome(False, case_id, refused.violations)
 
 
 def _report_fraud(
@@ -108,8 +115,12 @@ def _start_recovery(
     rt: Runtime, session: Session, case: CaseRow, actor: str, payload: dict[str, Any]
 ) -> None:
     """A paid case found fraudulent: black-list and open the recovery of the money (fraud_recovery)."""
+    ensure_intact(session, case)  # nothing tampered is acted on, a paid case included
+    deployment = rt.deployment_of(session, case)  # the recovery runs on the case's own deployment
     data = {"institution": case.institution, "amount_fen": case.figures.get("amount_fen"), **payload}
-    run, report = CaseRun.start(rt.deployment, rt.environment(), rt.clock, data, process_id="fraud_recovery")
+    run, report = CaseRun.start(
+        deployment, deployment.environment, rt.clock, data, process_id="fraud_recovery"
+    )
     commit_step(rt, session, case, run, report, "fraud_recovery_started", actor, {**payload, "start": data})
 
 

@@ -12,14 +12,15 @@ from cases.races import RACES, conflict
 from cases.runtime import Runtime
 from domain.errors import ErrorCode, Violation
 from domain.records import Rectification
-from domain.vocab import InstitutionStatus, Role
+from domain.vocab import InstitutionStatus
+from forms.task_definitions import EVENTS_BY_ID
 from forms.validator import validate
 from store.catalogue import DbCatalogue, ensure_user, set_institution_status
 
 
 def accept_rectification(rt: Runtime, *, actor: Actor, data: Mapping[str, Any]) -> Outcome:
     """The bureau (approver) accepts a suspended institution's rectification: it may open classes again."""
-    if actor.role != Role.APPROVER.value:
+    if actor.role not in {r.value for r in EVENTS_BY_ID["rectification"].roles}:
         return Outcome(
             False, None, (Violation(ErrorCode.FORBIDDEN, None, "整改验收须由人社审核（approver）办理"),)
         )

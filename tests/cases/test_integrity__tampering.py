@@ -206,3 +206,19 @@ def test_a_quarantined_case_is_skipped_by_the_timer_sweep(waiting_for_disburseme
     report = sweep_timers(run.rt, later)
     assert [case_id for case_id, _ in report.quarantined] == [run.cases["main"]]
     assert run.cases["other"] in report.moved
+
+
+def test_a_fraud_finding_on_a_quarantined_case_is_refused_not_crashed(
+    waiting_for_disbursement: ScenarioRun,
+) -> None:
+    from cases.case_events import report_fraud
+
+    run = waiting_for_disbursement
+    _edit_row_figures(run)
+    with run.rt.session() as session:
+        ensure_user(session, "sun", "inspector")
+        session.commit()
+    outcome = report_fraud(
+        run.rt, case_id=run.cases["main"], actor=Actor("sun", "inspector"), data={"reason": "虚报人数"}
+    )
+    assert not outcome.ok and outcome.errors[0].code == "integrity"
