@@ -21,151 +21,39 @@ a parsed source is cached, so the hot path is one dictionary look-up plus the cl
 from __future__ import annotations
 
 import ast
-import math
-import operator
 from collections.abc import Callable, Collection, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-MAX_SOURCE_CHARS = 4_000
-MAX_STATEMENTS = 50
-MAX_NODES = 1_000
-MAX_DEPTH = 32
-MAX_STEPS = 5_000
-MAX_MAGNITUDE = 10**18
-MAX_STRING = 100_000
-MAX_SEQUENCE = 10_000
-_SHOWN_CHARS = 200
+from bpmn.expression_values import (
+    BINARY,
+    COMPARE,
+    MAX_DEPTH,
+    MAX_NODES,
+    MAX_SOURCE_CHARS,
+    MAX_STATEMENTS,
+    MAX_STRING,
+    ExpressionRefused,
+    Fn,
+    Frame,
+    Statement,
+    UndefinedName,
+    checked_number,
+    is_number,
+    subscript,
+)
 
-_NUMBER_TYPES = (int, float, bool)
-_CONTAINER_TYPES = (dict, list, tuple, str)
-_MEMBERSHIP_TYPES = (dict, list, tuple, str, set, frozenset)
-
-
-class ExpressionRefused(ValueError):
-    """A diagram expression outside the closed language, or an operation it may not perform."""
-
-    def __init__(self, construct: str, message: str, source: str = "") -> None:
-        super().__init__(construct, message, source)
-        self.construct = construct
-        self.message = message
-        self.source = source
-
-    def __str__(self) -> str:
-        shown = self.source if len(self.source) <= _SHOWN_CHARS else self.source[:_SHOWN_CHARS] + "…"
-        return f"流程表达式被拒绝：{self.message}（{self.construct}）：{shown!r}"
-
-
-class UndefinedName(NameError):
-    """An expression read a name that is neither in the task data nor in the external context."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"流程数据中没有名称 {name}")
-        self.name = name
-
-
-_Functions = Mapping[str, Callable[..., Any]]
-
-
-class _Frame:
-    """The state of one evaluation: where names come from, registered functions, the step count."""
-
-    __slots__ = ("data", "external", "functions", "steps")
-
-    def __init__(
-        self, data: Mapping[str, Any], external: Mapping[str, Any] | None, functions: _Functions
-    ) -> None:
-        self.data, self.external, self.functions, self.steps = data, external, functions, 0
-
-    def tick(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_STEPS:
-            raise ExpressionRefused("步数", f"一次求值超过 {MAX_STEPS} 步")
-
-    def lookup(self, name: str) -> Any:
-        if name in self.data:
-            return self.data[name]
-        if self.external is not None and name in self.external:
-            return self.external[name]
-        if name in self.functions:
-            raise ExpressionRefused("函数值", f"函数 {name} 只能直接调用，不能作为值使用")
-        raise UndefinedName(name)
-
-
-_Fn = Callable[[_Frame], Any]
-_Statement = Callable[[_Frame, MutableMapping[str, Any]], None]
-
-
-def _number(value: Any) -> Any:
-    kind = type(value)
-    if (kind is float and not math.isfinite(value)) or (kind in (int, float) and abs(value) > MAX_MAGNITUDE):
-        raise ExpressionRefused("数值范围", f"数值超出 ±{MAX_MAGNITUDE}")
-    return value
-
-
-def _is_number(value: Any) -> bool:
-    return type(value) in _NUMBER_TYPES
-
-
-def _arith(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    def apply(left: Any, right: Any) -> Any:
-        if not (_is_number(left) and _is_number(right)):
-            raise ExpressionRefused(
-                "运算对象", f"运算只适用于数值，得到 {type(left).__name__} 与 {type(right).__name__}"
-            )
-        return _number(op(_number(left), _number(right)))
-
-    return apply
-
-
-def _add(left: Any, right: Any) -> Any:
-    if _is_number(left) and _is_number(right):
-        return _number(_number(left) + _number(right))
-    if type(left) is type(right) and type(left) in (str, list, tuple):
-        cap = MAX_STRING if type(left) is str else MAX_SEQUENCE
-        if len(left) + len(right) > cap:
-            raise ExpressionRefused("长度", f"拼接结果超过 {cap}")
-        return left + right
-    raise ExpressionRefused("运算对象", f"不能相加：{type(left).__name__} 与 {type(right).__name__}")
-
-
-def _mul(left: Any, right: Any) -> Any:
-    if _is_number(left) and _is_number(right):
-        return _number(_number(left) * _number(right))
-    text, times = (left, right) if type(left) is str else (right, left)
-    if type(text) is str and type(times) in (int, bool):
-        if len(text) * max(int(times), 0) > MAX_STRING:
-            raise ExpressionRefused("长度", f"字符串重复结果超过 {MAX_STRING}")
-        return text * times
-    raise ExpressionRefused("运算对象", f"不能相乘：{type(left).__name__} 与 {type(right).__name__}")
-
-
-_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: _add, ast.Sub: _arith(operator.sub), ast.Mult: _mul, ast.Div: _arith(operator.truediv),
-    ast.FloorDiv: _arith(operator.floordiv), ast.Mod: _arith(operator.mod),
-}  # fmt: skip
-
-
-def _contains(container: Any, item: Any) -> bool:
-    if not isinstance(container, _MEMBERSHIP_TYPES):
-        raise ExpressionRefused("in", f"in 只适用于字符串、列表、元组、字典，得到 {type(container).__name__}")
-    return item in container
-
-
-_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: _contains(b, a), ast.NotIn: lambda a, b: not _contains(b, a),
-}  # fmt: skip
-
-
-def _subscript(container: Any, key: Any) -> Any:
-    if not isinstance(container, _CONTAINER_TYPES):
-        raise ExpressionRefused(
-            "下标", f"只能对字典、列表、元组、字符串取下标，得到 {type(container).__name__}"
-        )
-    return container[key]
+__all__ = [
+    "MAX_SOURCE_CHARS",
+    "Compiled",
+    "ExpressionRefused",
+    "UndefinedName",
+    "compile_expression",
+    "compile_script",
+    "evaluate",
+    "run_script",
+]
 
 
 class _Builder:
@@ -177,12 +65,12 @@ class _Builder:
         self.assigned: set[str] = set()
         self.constants: set[int] = set()  # ids of nodes whose value is known without data
 
-    def fold(self, node: ast.AST, run: _Fn, *children: ast.AST) -> _Fn:
+    def fold(self, node: ast.AST, run: Fn, *children: ast.AST) -> Fn:
         """Evaluate an operation on constants now, so that ``'a' * 1000000000`` is refused at deploy time."""
         if all(id(child) in self.constants for child in children):
             self.constants.add(id(node))
             try:
-                run(_Frame({}, None, {}))
+                run(Frame({}, None, {}))
             except (ArithmeticError, TypeError, ValueError) as err:
                 if isinstance(err, ExpressionRefused):
                     raise
@@ -200,17 +88,17 @@ class _Builder:
             raise ExpressionRefused(construct, f"名称不能以下划线开头：{name}")
         return name
 
-    def expr(self, node: ast.AST, depth: int) -> _Fn:
+    def expr(self, node: ast.AST, depth: int) -> Fn:
         self.count(node, depth)
         build = _EXPRESSIONS.get(type(node))
         if build is None:
             raise ExpressionRefused(type(node).__name__, "不属于流程表达式语言的语法")
         return build(self, node, depth + 1)
 
-    def exprs(self, nodes: list[ast.expr], depth: int) -> list[_Fn]:
+    def exprs(self, nodes: list[ast.expr], depth: int) -> list[Fn]:
         return [self.expr(n, depth) for n in nodes]
 
-    def constant(self, node: ast.Constant, depth: int) -> _Fn:
+    def constant(self, node: ast.Constant, depth: int) -> Fn:
         value = node.value
         if type(value) not in (str, int, float, bool, type(None)):
             raise ExpressionRefused("常量", f"不允许的常量类型 {type(value).__name__}")
@@ -218,39 +106,39 @@ class _Builder:
         if type(value) is str and len(value) > MAX_STRING:
             raise ExpressionRefused("长度", f"字符串常量超过 {MAX_STRING}")
         if type(value) in (int, float):
-            _number(value)
+            checked_number(value)
         return lambda frame: value
 
-    def load(self, node: ast.Name, depth: int) -> _Fn:
+    def load(self, node: ast.Name, depth: int) -> Fn:
         if not isinstance(node.ctx, ast.Load):
             raise ExpressionRefused("名称", "名称只能读取")
         name = self.name(node.id, "名称")
 
-        def run(frame: _Frame) -> Any:
+        def run(frame: Frame) -> Any:
             frame.tick()
             return frame.lookup(name)
 
         return run
 
-    def subscript(self, node: ast.Subscript, depth: int) -> _Fn:
+    def subscript(self, node: ast.Subscript, depth: int) -> Fn:
         if isinstance(node.slice, ast.Slice):
             raise ExpressionRefused("切片", "不允许切片")
         container, key = self.expr(node.value, depth), self.expr(node.slice, depth)
 
-        def run(frame: _Frame) -> Any:
+        def run(frame: Frame) -> Any:
             frame.tick()
-            return _subscript(container(frame), key(frame))
+            return subscript(container(frame), key(frame))
 
         return run
 
-    def compare(self, node: ast.Compare, depth: int) -> _Fn:
+    def compare(self, node: ast.Compare, depth: int) -> Fn:
         first = self.expr(node.left, depth)
         chain = [
-            (_COMPARE[type(op)], self.expr(right, depth))
+            (COMPARE[type(op)], self.expr(right, depth))
             for op, right in zip(node.ops, node.comparators, strict=True)
         ]
 
-        def run(frame: _Frame) -> Any:
+        def run(frame: Frame) -> Any:
             frame.tick()
             left = first(frame)
             result: Any = True
@@ -264,11 +152,11 @@ class _Builder:
 
         return run
 
-    def boolop(self, node: ast.BoolOp, depth: int) -> _Fn:
+    def boolop(self, node: ast.BoolOp, depth: int) -> Fn:
         parts = self.exprs(node.values, depth)
         is_and = isinstance(node.op, ast.And)
 
-        def run(frame: _Frame) -> Any:
+        def run(frame: Frame) -> Any:
             frame.tick()
             value: Any = None
             for part in parts:
@@ -279,25 +167,25 @@ class _Builder:
 
         return run
 
-    def unaryop(self, node: ast.UnaryOp, depth: int) -> _Fn:
+    def unaryop(self, node: ast.UnaryOp, depth: int) -> Fn:
         operand = self.expr(node.operand, depth)
         if isinstance(node.op, ast.Not):
             return lambda frame: not operand(frame)
         if isinstance(node.op, ast.USub | ast.UAdd):
             sign = -1 if isinstance(node.op, ast.USub) else 1
 
-            def run(frame: _Frame) -> Any:
+            def run(frame: Frame) -> Any:
                 frame.tick()
                 value = operand(frame)
-                if not _is_number(value):
+                if not is_number(value):
                     raise ExpressionRefused("运算对象", f"正负号只适用于数值，得到 {type(value).__name__}")
-                return _number(-value if sign < 0 else +value)
+                return checked_number(-value if sign < 0 else +value)
 
             return self.fold(node, run, node.operand)
         raise ExpressionRefused(type(node.op).__name__, "不允许的一元运算")
 
-    def binop(self, node: ast.BinOp, depth: int) -> _Fn:
-        apply = _BINARY.get(type(node.op))
+    def binop(self, node: ast.BinOp, depth: int) -> Fn:
+        apply = BINARY.get(type(node.op))
         if apply is None:
             raise ExpressionRefused(type(node.op).__name__, "不允许的运算（如乘方、位运算）")
         if (
@@ -311,24 +199,24 @@ class _Builder:
             raise ExpressionRefused("重复", "不允许重复列表、元组")
         left, right = self.expr(node.left, depth), self.expr(node.right, depth)
 
-        def run(frame: _Frame) -> Any:
+        def run(frame: Frame) -> Any:
             frame.tick()
             return apply(left(frame), right(frame))
 
         return self.fold(node, run, node.left, node.right)
 
-    def ifexp(self, node: ast.IfExp, depth: int) -> _Fn:
+    def ifexp(self, node: ast.IfExp, depth: int) -> Fn:
         test, body, orelse = (self.expr(n, depth) for n in (node.test, node.body, node.orelse))
         return lambda frame: body(frame) if test(frame) else orelse(frame)
 
-    def sequence(self, node: ast.List | ast.Tuple, depth: int) -> _Fn:
+    def sequence(self, node: ast.List | ast.Tuple, depth: int) -> Fn:
         if not isinstance(node.ctx, ast.Load):
             raise ExpressionRefused(type(node).__name__, "列表、元组只能作为值")
         items = self.exprs(node.elts, depth)
         kind: Callable[[Any], Any] = list if isinstance(node, ast.List) else tuple
         return lambda frame: kind(item(frame) for item in items)
 
-    def dict_(self, node: ast.Dict, depth: int) -> _Fn:
+    def dict_(self, node: ast.Dict, depth: int) -> Fn:
         if any(key is None for key in node.keys):
             raise ExpressionRefused("**", "字典中不允许 ** 展开")
         pairs = [
@@ -338,7 +226,7 @@ class _Builder:
         ]
         return lambda frame: {key(frame): value(frame) for key, value in pairs}
 
-    def call(self, node: ast.Call, depth: int) -> _Fn:
+    def call(self, node: ast.Call, depth: int) -> Fn:
         if not isinstance(node.func, ast.Name):
             raise ExpressionRefused("调用", "只能按名称直接调用已登记的流程函数")
         name = self.name(node.func.id, "调用")
@@ -350,7 +238,7 @@ class _Builder:
         if len(keywords) != len(node.keywords):
             raise ExpressionRefused("**", "调用中不允许 ** 展开")
 
-        def run(frame: _Frame) -> Any:
+        def run(frame: Frame) -> Any:
             frame.tick()
             function = frame.functions.get(name)
             if function is None:
@@ -359,21 +247,21 @@ class _Builder:
 
         return run
 
-    def statement(self, node: ast.stmt) -> _Statement:
+    def statement(self, node: ast.stmt) -> Statement:
         self.count(node, 0)
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             target = self.name(node.targets[0].id, "赋值")
             self.assigned.add(target)
             value = self.expr(node.value, 1)
 
-            def assign(frame: _Frame, scope: MutableMapping[str, Any]) -> None:
+            def assign(frame: Frame, scope: MutableMapping[str, Any]) -> None:
                 scope[target] = value(frame)
 
             return assign
         if isinstance(node, ast.Delete) and all(isinstance(t, ast.Name) for t in node.targets):
             names = [self.name(t.id, "del") for t in node.targets if isinstance(t, ast.Name)]
 
-            def delete(frame: _Frame, scope: MutableMapping[str, Any]) -> None:
+            def delete(frame: Frame, scope: MutableMapping[str, Any]) -> None:
                 for name in names:
                     if name not in scope:
                         raise UndefinedName(name)
@@ -383,7 +271,7 @@ class _Builder:
         raise ExpressionRefused(type(node).__name__, "脚本只能由“名称 = 表达式”和“del 名称”组成")
 
 
-_EXPRESSIONS: dict[type[ast.AST], Callable[[_Builder, Any, int], _Fn]] = {
+_EXPRESSIONS: dict[type[ast.AST], Callable[[_Builder, Any, int], Fn]] = {
     ast.Constant: _Builder.constant, ast.Name: _Builder.load, ast.Subscript: _Builder.subscript,
     ast.Compare: _Builder.compare, ast.BoolOp: _Builder.boolop, ast.UnaryOp: _Builder.unaryop,
     ast.BinOp: _Builder.binop, ast.IfExp: _Builder.ifexp, ast.List: _Builder.sequence,
@@ -398,8 +286,8 @@ class Compiled:
     source: str
     calls: frozenset[str]
     assigned: frozenset[str]
-    body: _Fn | None = None
-    statements: tuple[_Statement, ...] = ()
+    body: Fn | None = None
+    statements: tuple[Statement, ...] = ()
 
     def check_functions(self, functions: Collection[str]) -> None:
         """Refuse a call of a function that is not registered, or an assignment to one."""
@@ -472,7 +360,7 @@ def evaluate(
     if body is None:
         raise ExpressionRefused("来源", "这是脚本，不是表达式", source)
     try:
-        return body(_Frame(data, external, functions))
+        return body(Frame(data, external, functions))
     except ExpressionRefused as err:
         raise _located(err, source) from None
 
@@ -486,7 +374,7 @@ def run_script(
     """Run a script's statements in order; assignments and deletions act on ``scope``."""
     compiled = compile_script(source)
     compiled.check_functions(functions)
-    frame = _Frame(scope, external, functions)
+    frame = Frame(scope, external, functions)
     try:
         for statement in compiled.statements:
             frame.tick()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bpmn import expressions
+from bpmn import expression_values
 from bpmn.expressions import ExpressionRefused, UndefinedName, compile_expression, evaluate, run_script
 from bpmn.model_lint import ModelExpressionRefused, check_model_expressions, model_expressions
 from bpmn.script_env import FUNCTION_NAMES, SandboxEnvironment, lifecycle_functions
@@ -72,7 +72,7 @@ def test_bounds_of_results() -> None:
 
 
 def test_the_step_budget_stops_an_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(expressions, "MAX_STEPS", 3)
+    monkeypatch.setattr(expression_values, "MAX_STEPS", 3)
     assert evaluate("a + a", DATA, {}) == 8
     with pytest.raises(ExpressionRefused, match="步数"):
         evaluate("a + a + a + a", DATA, {})
