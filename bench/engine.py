@@ -148,7 +148,7 @@ def bare_steps(run: ScenarioRun) -> tuple[list[float], list[float]]:
 
 
 def _stock_load(stock: Any, text: str, rt: Any, env: Any, clock: VirtualClock) -> CaseRun:
-    from bpmn.engine import _ScriptEngine
+    from bpmn.engine.case_run import _ScriptEngine
 
     workflow = stock.deserialize_json(text)
     workflow.script_engine = _ScriptEngine(env, clock)

@@ -1,0 +1,157 @@
+"""Deployments parsed once per content hash, with timers that ask the clock and snapshots that reference the spec."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+from uuid import UUID
+
+from lxml import etree
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+
+from bpmn.deployment import (
+    CALENDAR_FILE,
+    POLICY_FILE,
+    assemble,
+    calendar_of,
+    content_hash,
+    forms_of,
+    models_of,
+    policy_of,
+    verify,
+)
+from bpmn.model_lint import check_model_expressions
+from bpmn.script_env import SandboxEnvironment, lifecycle_functions
+from domain.calendar import BusinessCalendar
+from domain.policy import Policy
+
+MAIN_PROCESS = "subsidy_lifecycle"
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+
+
+class ClockedTimeDateEventDefinition(TimeDateEventDefinition):  # type: ignore[misc]
+    """A timeDate timer that asks the workflow's clock instead of the wall clock."""
+
+    def has_fired(self, my_task: Task) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            my_task._set_internal_data(event_value=event_value)
+        due = TimerEventDefinition.parse_time_or_duration(event_value)
+        if due < my_task.workflow.script_engine.clock.now():
+            my_task._set_internal_data(event_fired=True)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+@dataclass
+class Deployment:
+    """A parsed, immutable deployment pinned by content hash: models, forms, policy and calendar."""
+
+    id: str
+    files: dict[str, bytes]
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    serializer: BpmnWorkflowSerializer = field(repr=False)
+    policy: Policy = field(repr=False)
+    calendar: BusinessCalendar = field(repr=False)
+    environment: SandboxEnvironment = field(repr=False)
+    forms: dict[str, Any] = field(repr=False, default_factory=dict)  # form id → JSON Schema, as pinned
+
+
+_DEPLOYMENTS: dict[str, Deployment] = {}
+_DEPLOY_LOCK = Lock()
+
+
+def deploy(files: Mapping[str, bytes], *, validate: bool = True) -> Deployment:
+    """Parse (once per content hash) and return the deployment of these files.
+
+    ``files`` are a deployment's files (``bpmn.deployment.assemble``); model files alone are
+    completed with the default policy, no operator calendar data and the shipped forms.
+    """
+    contents = dict(files)
+    if POLICY_FILE not in contents or CALENDAR_FILE not in contents:
+        contents = assemble(Policy(), BusinessCalendar(), models=models_of(contents))
+    key = content_hash(contents.items())
+    with _DEPLOY_LOCK:
+        found = _DEPLOYMENTS.get(key)
+        if found is None:
+            found = _parse(key, contents, validate=validate)
+            _DEPLOYMENTS[key] = found
+    return found
+
+
+def load_deployment(deployment_id: str, files: Mapping[str, bytes]) -> Deployment:
+    """The deployment ``deployment_id`` from its stored files, refused (DeploymentTampered) if they differ."""
+    verify(deployment_id, files)
+    return deploy(files)
+
+
+def _parse(key: str, files: dict[str, bytes], *, validate: bool) -> Deployment:
+    check_model_expressions(files)  # a diagram is data: anything outside the closed language is refused
+    policy, calendar = policy_of(files), calendar_of(files)
+    parser = SpiffBpmnParser(validator=VALIDATOR if validate else None)
+    for name, body in models_of(files).items():
+        tree = etree.fromstring(body, _SAFE_XML)
+        if name.endswith(".dmn"):
+            parser.add_dmn_xml(tree, filename=name)
+        else:
+            parser.add_bpmn_xml(tree, filename=name)
+    spec = parser.get_spec(MAIN_PROCESS)
+    subs = parser.get_subprocess_specs(MAIN_PROCESS)
+    for extra in parser.get_process_ids():
+        if extra != MAIN_PROCESS and extra not in subs:
+            subs[extra] = parser.get_spec(extra)
+    for sp in [spec, *subs.values()]:
+        for task_spec in sp.task_specs.values():
+            _clock_timers(getattr(task_spec, "event_definition", None))
+    environment = SandboxEnvironment(lifecycle_functions(policy, calendar))
+    serializer = _serializer_for(spec, subs)
+    return Deployment(key, files, spec, subs, serializer, policy, calendar, environment, forms_of(files))
+
+
+def _clock_timers(event: Any) -> None:
+    """Make every timeDate timer (also inside an event-based gateway's multiple event) ask the clock."""
+    if type(event) is TimeDateEventDefinition:
+        event.__class__ = ClockedTimeDateEventDefinition
+    for inner in getattr(event, "event_definitions", None) or ():
+        _clock_timers(inner)
+
+
+def _serializer_for(spec: Any, subs: dict[str, Any]) -> BpmnWorkflowSerializer:
+    """A serializer that stores a reference to the deployment's spec instead of the spec itself."""
+
+    class _SpecByReference(BpmnWorkflowConverter):  # type: ignore[misc]
+        def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+            dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
+            dct["spec"] = workflow.spec.name
+            dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+            dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+            return dct
+
+        def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
+            name = dct.pop("spec")
+            top = spec if name == spec.name else subs[name]
+            others = {k: v for k, v in subs.items() if k != name}
+            if top is not spec:
+                others[spec.name] = spec
+            workflow = self.target_class(top, others, deserializing=True)
+            workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+            workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+            self.set_default_attributes(workflow, dct)
+            self.subprocesses_from_dict(dct["subprocesses"], workflow)
+            workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+            return workflow
+
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = _SpecByReference
+    config[ClockedTimeDateEventDefinition] = TimerConditionalEventDefinitionConverter
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
