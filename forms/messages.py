@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -23,6 +25,7 @@ _TYPE_WORDS = {
 _RANK = {"required": 0, "additionalProperties": 0, "enum": 1, "type": 2, "format": 3}
 _DEFAULT_RANK = 4
 _DATE_EXAMPLE = "2026-03-09"
+_PLAIN_KEY = re.compile(r"[^.\[\]]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +37,24 @@ class Finding:
     message: str
 
 
+def _key_text(step: str) -> str:
+    """A key as a path step: plain as it is, quoted in brackets when empty or holding ``.``, ``[`` or ``]``."""
+    return step if _PLAIN_KEY.fullmatch(step) else f"[{json.dumps(step, ensure_ascii=False)}]"
+
+
 def field_path(path: Path) -> str | None:
-    """The contract's field syntax: ``roster[3].id_number``; None for the form as a whole."""
+    """The contract's field syntax: ``roster[3].id_number``; None for the form as a whole.
+
+    Distinct paths give distinct names: a key that is empty or holds ``.``, ``[`` or ``]`` is written
+    quoted in brackets (``[""]``, ``["a.b"]``), so ``("", "")`` is never confused with ``("",)``.
+    """
     out = ""
     for step in path:
         if isinstance(step, int):
             out += f"[{step}]"
         else:
-            out = f"{out}.{step}" if out else step
+            text = _key_text(step)
+            out = f"{out}.{text}" if out and not text.startswith("[") else out + text
     return out if path else None
 
 

@@ -9,7 +9,16 @@ import pytest
 import yaml
 
 # The contract lives beside the project: /work/shared next to /work/main.
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "scenarios" / "examples"
+# The nearest shared/ above this file: /work/shared, also from the copy mutation testing runs in
+# (/work/main/mutants/tests/...).
+EXAMPLES = next(
+    (
+        p / "shared" / "scenarios" / "examples"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared" / "scenarios").is_dir()
+    ),
+    Path(__file__).resolve().parents[3] / "shared" / "scenarios" / "examples",
+)
 
 
 @pytest.fixture
