@@ -10,9 +10,10 @@ from sqlmodel import Session, col, select
 from cases.runtime import Runtime
 from domain import headcount
 from domain.assessment import check_assessment_request
+from domain.certificates import apply_certificates
 from domain.errors import Violation
 from domain.idnumber import normalize_id_number
-from domain.opening import check_opening, sort_violations
+from domain.opening import check_opening, field_rank, sort_violations
 from domain.records import (
     AssessmentRequest,
     AssessmentResult,
@@ -30,10 +31,11 @@ from domain.records import (
 from domain.vocab import ApplicantKind
 from store.catalogue import DbCatalogue, DbTrainingRegistry
 from store.plan import DbPlanBook
-from store.tables import CaseRow, SpotCheckRow
+from store.tables import CaseRow, RosterEntry, SpotCheckRow
 
-# Form order of the assessment result (forms/schemas/assessment_result.json x-order).
-ASSESSMENT_RESULT_FIELDS = ("results", "certified_total", "satisfaction_pct")
+# Form order of the assessment result and of its list items (forms/schemas/assessment_result.json x-order).
+ASSESSMENT_RESULT_FIELDS = ("results", "certified_total", "certificates", "satisfaction_pct")
+_RESULT_ITEMS = ("row", "id_number", "kind", "participants", "certified", "certificate_no")
 
 
 def remember_application(case: CaseRow, app: OpeningApplication) -> None:
@@ -75,7 +77,11 @@ def check(
             filed_on=today, assessment_date=value.date, end_date=case.end_date, policy=rt.policy
         )
     if isinstance(value, AssessmentResult):
-        # 004 attachment 2: 取证总人数 (certified_total) checked after the per-kind figures
+        # 004 attachment 2: 取证总人数 — from the real-name list of certificates when one is given;
+        # certified_total checked after the per-kind figures
+        value, listed = with_certificates(session, case, value)
+        if listed:
+            return sorted(listed, key=lambda v: field_rank(v.field, ASSESSMENT_RESULT_FIELDS, _RESULT_ITEMS))
         opening_count = _opening_count(case)
         return sort_violations(
             [
@@ -87,6 +93,25 @@ def check(
     if isinstance(value, SubsidyClaim):
         return headcount.check_claim(value.claimed_count, value.commitment, _opening_count(case))
     return []
+
+
+def roster_ids(session: Session, case_id: int | None) -> list[str]:
+    """The ID numbers of a case's current roster, line 1 first."""
+    stmt = (
+        select(RosterEntry.id_number)
+        .where(RosterEntry.case_id == case_id)
+        .order_by(col(RosterEntry.position))
+    )
+    return list(session.exec(stmt))
+
+
+def with_certificates(
+    session: Session, case: CaseRow | None, value: AssessmentResult
+) -> tuple[AssessmentResult, list[Violation]]:
+    """The result with its counts derived from its list of certificates (checked against the roster)."""
+    if value.certificates is None:
+        return value, []
+    return apply_certificates(value, roster_ids(session, case.id if case else None))
 
 
 def spot_attendances(session: Session, case_id: int | None) -> list[int]:
@@ -129,7 +154,9 @@ def engine_data(
             )
         case AssessmentResult():
             # 004 attachment 2: 取证总人数 — the diagram's `certified` is the number of certified persons
-            data.update(certified=value.certified, satisfaction_pct=value.satisfaction_pct)
+            # (counted from the list of certificates when one is given; check() has passed it)
+            derived, _ = with_certificates(session, case, value)
+            data.update(certified=derived.certified, satisfaction_pct=value.satisfaction_pct)
         case SubsidyClaim():
             data.update(claimed_count=value.claimed_count)
         case Disbursement():

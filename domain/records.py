@@ -100,6 +100,21 @@ class KindResult:
     kind: AssessmentKind
     participants: int
     certified: int
+    # False when the form leaves 取证人数 to the list of certificates (then ``certified`` is derived)
+    certified_stated: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """One certificate of the real-name list of certified trainees (004 attachment 2: 取证总人数).
+
+    The trainee is named by ``row`` (1-based line of the case's roster) or ``id_number`` (or both).
+    """
+
+    kind: AssessmentKind
+    certificate_no: str
+    row: int | None = None
+    id_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +125,8 @@ class AssessmentResult:
     satisfaction_pct: float
     # 004 attachment 2: 取证总人数 — trainees with at least one certificate (None: not given)
     certified_total: int | None = None
+    # the real-name list of certificates obtained (None: not given); the counts are derived from it
+    certificates: tuple[Certificate, ...] | None = None
 
     @property
     def certified_sum(self) -> int:

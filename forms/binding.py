@@ -11,6 +11,7 @@ from domain.idnumber import normalize_id_number
 from domain.records import (
     AssessmentRequest,
     AssessmentResult,
+    Certificate,
     Disbursement,
     FraudReport,
     Investigation,
@@ -107,17 +108,37 @@ def _assessment_request(d: Data) -> AssessmentRequest:
     )
 
 
+def _certificate(c: Data) -> Certificate:
+    """One line of the list of certificates; an ID number normalised as on the roster (full-width, x)."""
+    id_number = c.get("id_number")
+    return Certificate(
+        kind=AssessmentKind(c["kind"]),
+        certificate_no=c["certificate_no"].strip(),
+        row=c.get("row"),
+        id_number=normalize_id_number(id_number) if id_number else None,
+    )
+
+
 def _assessment_result(d: Data) -> AssessmentResult:
-    """结业考核结果; an integral satisfaction is kept as a float."""
+    """结业考核结果; an integral satisfaction is kept as a float.
+
+    With a list of certificates, a kind's 取证人数 may be left out: it is derived from the list
+    (domain/certificates.py), and until then counts 0, marked as not stated.
+    """
+    certificates = d.get("certificates")
     return AssessmentResult(
         results=tuple(
             KindResult(
-                kind=AssessmentKind(r["kind"]), participants=r["participants"], certified=r["certified"]
+                kind=AssessmentKind(r["kind"]),
+                participants=r["participants"],
+                certified=r.get("certified", 0),
+                certified_stated="certified" in r,
             )
             for r in d["results"]
         ),
         satisfaction_pct=float(d["satisfaction_pct"]),
         certified_total=d.get("certified_total"),
+        certificates=None if certificates is None else tuple(_certificate(c) for c in certificates),
     )
 
 
