@@ -22,7 +22,8 @@ from forms.task_definitions import CASE_STATUSES, TASKS
 from store.catalogue import ensure_user
 from store.db import make_engine
 from store.migrate import upgrade
-from store.tables import CaseEvent, CaseRow, HumanTask
+from store.tables import CaseEvent, CaseRow, HumanTask, UserRow
+from web.accounts import hash_password, set_password
 
 # Each task's stage on the timeline: its definition's title (forms/task_definitions.py).
 STAGE: Mapping[str, str] = MappingProxyType({t.id: t.title for t in TASKS})
@@ -35,6 +36,7 @@ TIMERS = {
     "sla_payment": "拨付超时",
 }  # fmt: skip
 STATUS: Mapping[str, str] = CASE_STATUSES
+DEMO_PASSWORD = "demo1234"  # noqa: S105 - the demo's published password, printed with the address
 
 
 def demo_text() -> str:
@@ -57,8 +59,12 @@ def run_demo(db_path: Path, calendar: BusinessCalendar, policy: Policy, console:
         raise RuntimeError(f"the demo scenario no longer holds: {result.get('mismatches')}")
     with run.rt.session() as session:
         # The roles no demo step acts in: the process owner edits models, the auditor replays histories.
-        for user, role in (("zhou", "process_owner"), ("shen", "auditor")):
+        for user, role in (("zhou", "process_owner"), ("shen", "auditor"), ("admin", "admin")):
             ensure_user(session, user, role)
+        # Every demo user signs in to the web app with DEMO_PASSWORD (one hash: the password is shared).
+        shared = hash_password(DEMO_PASSWORD)
+        for row in session.exec(select(UserRow)):
+            set_password(session, row.username, shared)
         session.commit()
     return run
 

@@ -59,6 +59,9 @@ class UserRow(SQLModel, table=True):
     display_name: str = ""
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     password_hash: str | None = None
+    # sign-in lock-out (web/accounts.py): failed attempts in a row, and until when sign-in is refused
+    failed_logins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locked_until: datetime | None = Field(default=None, sa_type=AwareDateTime)
 
 
 class TrainingRecord(SQLModel, table=True):
@@ -142,6 +145,8 @@ class HumanTask(SQLModel, table=True):
     """Projection of a human task: open → claimed → completed (or withdrawn)."""
 
     __tablename__ = "human_task"
+    # the inbox's page: open tasks of a role in due order, read from the index alone (tasks/inbox.py)
+    __table_args__ = (Index("ix_human_task_inbox", "status", "role", "due_at", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     task_key: str = Field(max_length=60)

@@ -1,0 +1,1 @@
+"""The web app: server-rendered pages, the JSON API and the assets it serves itself (no CDN)."""

@@ -1,0 +1,1 @@
+"""One router per area of the web app: sign-in, inbox, task pages, the JSON API, health."""
