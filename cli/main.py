@@ -15,6 +15,7 @@ from cases.wiring import OperatorFileError, Settings
 from cli.plan import plan_app
 from cli.records import records_app
 from cli.replay_command import replay
+from cli.roster import roster_app
 from cli.scenario_file import ScenarioMalformed, read_scenario
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
@@ -26,6 +27,7 @@ scenario_app = typer.Typer(
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(records_app, name="records")
 app.add_typer(plan_app, name="plan")
+app.add_typer(roster_app, name="roster")
 console = Console(width=max(120, Console().width))
 err_console = Console(stderr=True, soft_wrap=True)
 
