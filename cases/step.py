@@ -5,6 +5,7 @@ transaction, under the case's version.
 from __future__ import annotations
 
 from datetime import date, datetime
+from hashlib import sha256
 from typing import Any
 
 from sqlalchemy import update
@@ -91,6 +92,9 @@ def commit_step(
             figures[key] = report.data[key]
     if completed == "subsidy_claim":
         figures["claims_filed"] = int(figures.get("claims_filed", 0)) + 1
+    decisions = _decisions(run, report)
+    if decisions:  # the payload is hashed with the event: the table's version, inputs and output kept
+        payload = {**payload, "decisions": decisions}
     _apply_effects(rt, session, case, report, figures, payload, now)
     view = run.view()
     status = derive_status(view, figures)
@@ -117,6 +121,33 @@ def commit_step(
         rt, session, case.id, case.start_date, view, figures, completed, actor, now,
         timers_before=None if new_case else run.timers_before, open_tasks=open_tasks,
     )  # fmt: skip
+
+
+# The decision tables a step may evaluate: the businessRuleTask → (table, DMN file, inputs, outputs).
+DECISIONS = {
+    "subsidy_standard_lookup": ("subsidy_standard", "decisions/subsidy_standard.dmn", ("level",), ("standard_yuan",)),
+}  # fmt: skip
+
+
+def _decisions(run: CaseRun, report: StepReport) -> list[dict[str, Any]]:
+    """Each DMN evaluation of the step: table, version (deployment id + file sha256), inputs, output."""
+    found: list[dict[str, Any]] = []
+    for task, (table, file, inputs, outputs) in DECISIONS.items():
+        if task in report.ran:
+            body = run.deployment.files.get(file, b"")
+            found.append(
+                {
+                    "table": table,
+                    "version": {
+                        "deployment": run.deployment.id,
+                        "file": file,
+                        "sha256": sha256(body).hexdigest(),
+                    },
+                    "inputs": {key: report.data.get(key) for key in inputs},
+                    "output": {key: report.data.get(key) for key in outputs},
+                }
+            )
+    return found
 
 
 class RoundTripMismatch(AssertionError):
