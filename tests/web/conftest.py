@@ -24,7 +24,7 @@ with warnings.catch_warnings():  # starlette asks for httpx2 instead of httpx; t
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-PASSWORD = "s3cret-pass"
+PASSWORD = "s3cret-pass"  # noqa: S105 - a test password
 USERS = (
     ("jyjs", "applicant"), ("other", "applicant"), ("wang", "reviewer"), ("li", "reviewer"),
     ("zhao", "rechecker"), ("sun", "approver"), ("shen", "auditor"),
@@ -51,7 +51,7 @@ def rt(sqlite_db: Engine, clock: VirtualClock, calendar: BusinessCalendar, passw
 
 @pytest.fixture
 def client(rt: Runtime) -> Iterator[TestClient]:
-    app = create_app(Settings(), rt=rt, secret_key="test-secret")
+    app = create_app(Settings(), rt=rt, secret_key="test-secret")  # noqa: S106 - a test key
     with TestClient(app) as test_client:
         yield test_client
 

@@ -65,7 +65,9 @@ def test_a_post_without_the_session_token_is_refused(client: TestClient) -> None
     assert forged.status_code == 403
     sign_in(client, "wang")
     assert client.post("/logout", follow_redirects=False).status_code == 403
-    header = client.post("/logout", headers={"X-CSRF-Token": csrf_of(client, "/inbox")}, follow_redirects=False)
+    header = client.post(
+        "/logout", headers={"X-CSRF-Token": csrf_of(client, "/inbox")}, follow_redirects=False
+    )
     assert header.status_code == 303
     assert client.get("/inbox", follow_redirects=False).status_code == 303
 
