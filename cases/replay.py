@@ -9,13 +9,15 @@ same: a damaged case never stops the run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
 from bpmn.clock import VirtualClock
-from bpmn.engine import CaseRun, Deployment
+from bpmn.engine import CaseRun, Deployment, ReadyTask
 from cases.integrity import Finding, chain_findings, row_findings
 from cases.runtime import stored_deployment
 from domain.errors import Refused
@@ -60,12 +62,12 @@ def replay_case(session: Session, case_id: int) -> ReplayReport:
         found.append(Finding("deployment", None, refused.first.message))
         return ReplayReport(case_id, len(history), tuple(found))
     if not any(f.kind in ("missing", "edited", "reordered") for f in found):
-        found += _reapply(deployment, history)
+        found += _rebuild(deployment, history)[1]
     return ReplayReport(case_id, len(history), tuple(found))
 
 
-def _reapply(deployment: Deployment, history: Sequence[CaseEvent]) -> list[Finding]:
-    """Re-run the events on the deployment; the first step whose state differs from the record."""
+def _rebuild(deployment: Deployment, history: Sequence[CaseEvent]) -> tuple[CaseRun | None, list[Finding]]:
+    """The engine state after re-running the events, and the first step that differs from the record."""
     environment = deployment.environment
     run: CaseRun | None = None
     clock: VirtualClock | None = None
@@ -81,7 +83,7 @@ def _reapply(deployment: Deployment, history: Sequence[CaseEvent]) -> list[Findi
                     deployment, environment, clock, payload["start"], process_id="fraud_recovery"
                 )
             elif run is None:
-                return [
+                return None, [
                     Finding("replay", event.seq, f"第 {event.seq} 个事件（{event.type}）之前没有建立流程")
                 ]
             elif event.type == "task_completed":
@@ -93,11 +95,67 @@ def _reapply(deployment: Deployment, history: Sequence[CaseEvent]) -> list[Findi
             matches = run is not None and run.digest() == event.digest
         except Exception as failed:  # an event the engine cannot re-apply: a finding, never a crash
             detail = f"第 {event.seq} 个事件（{event.type}）无法重放：{type(failed).__name__}"
-            return [Finding("replay", event.seq, detail)]
+            return run, [Finding("replay", event.seq, detail)]
         if not matches:
-            return [
+            return run, [
                 Finding(
                     "replay", event.seq, f"重放到第 {event.seq} 个事件（{event.type}）后流程状态与记录不一致"
                 )
             ]
-    return []
+    return run, []
+
+
+@dataclass(frozen=True, slots=True)
+class CaseAsOf:
+    """A case as it stood at an instant: status and figures its events sealed, open tasks re-run."""
+
+    case_id: int
+    instant: datetime
+    events: int  # events recorded up to the instant
+    last_event: str | None  # type of the last of them
+    last_at: datetime | None
+    status: str | None  # None: the case was not filed yet
+    figures: Mapping[str, Any]
+    open_tasks: tuple[ReadyTask, ...]
+    findings: tuple[Finding, ...]  # what stops the history up to the instant being trusted
+
+    @property
+    def ok(self) -> bool:
+        """The history up to the instant holds and re-runs to the recorded state."""
+        return not self.findings
+
+
+def as_of(session: Session, case_id: int, instant: datetime) -> CaseAsOf:
+    """The case as it stood at ``instant`` (aware): rebuilt from its pinned deployment up to that instant.
+
+    Status and figures are the ones the last event up to then sealed (``payload["state"]``); the open
+    tasks come from the engine state re-built by re-applying those events, each checked against the
+    digest recorded with it. A broken chain or a deployment that fails its hash is reported, never
+    re-run.
+    """
+    case = session.get(CaseRow, case_id)
+    if case is None:
+        return CaseAsOf(
+            case_id, instant, 0, None, None, None, {}, (), (Finding("head", None, f"没有案件 {case_id}"),)
+        )
+    history = event_log.events(session, case_id)
+    found = chain_findings(case_id, history)
+    before = [e for e in history if e.at <= instant]
+    if not before:
+        return CaseAsOf(case_id, instant, 0, None, None, None, {}, (), tuple(found))
+    last = before[-1]
+    state = last.payload.get("state") if isinstance(last.payload, Mapping) else None
+    status = str(state["status"]) if isinstance(state, Mapping) and "status" in state else None
+    figures = dict(state.get("figures") or {}) if isinstance(state, Mapping) else {}
+    tasks: tuple[ReadyTask, ...] = ()
+    if not found:
+        try:
+            deployment = stored_deployment(session, case.deployment_id, fresh=True)
+        except Refused as refused:
+            found.append(Finding("deployment", None, refused.first.message))
+        else:
+            run, diverged = _rebuild(deployment, before)
+            found += diverged
+            if run is not None and not diverged:
+                tasks = run.view().ready
+    return CaseAsOf(case_id, instant, len(before), last.type, last.at, status, figures, tasks, tuple(found))
