@@ -17,6 +17,7 @@ from cli.records import records_app
 from cli.replay_command import replay
 from cli.roster import roster_app
 from cli.scenario_file import ScenarioMalformed, read_scenario
+from cli.serve import serve
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
 
@@ -136,9 +137,13 @@ def demo(
         print_timeline(run.rt, main_id, console)
     print_waiting(run.rt, console)
     console.print(f"数据库：{database}；再次运行 `subsidyflow demo` 会从头重建。")
+    console.print(
+        "网页：运行 `subsidyflow serve` 后打开 http://127.0.0.1:8000/ ，演示用户的密码均为 demo1234"
+    )
 
 
 app.command()(replay)
+app.command()(serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

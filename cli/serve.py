@@ -1,0 +1,49 @@
+"""`subsidyflow serve`: the web app on the configured database (the embedded one `subsidyflow demo` filled)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import col, select
+
+from cases.runtime import Runtime
+from cases.wiring import OperatorFileError, Settings
+from cli.demo import DEMO_PASSWORD
+from store.tables import UserRow
+from web.app import create_app
+from web.session import ROLE_TITLES
+
+
+def sign_ins(rt: Runtime) -> Table:
+    """The users who can sign in, with their roles (the demo's all share DEMO_PASSWORD)."""
+    table = Table(title=f"可登录的用户（演示数据的密码均为 {DEMO_PASSWORD}）")
+    for column in ("用户名", "角色"):
+        table.add_column(column)
+    with rt.session() as session:
+        users = session.exec(
+            select(UserRow).where(col(UserRow.password_hash).is_not(None)).order_by(col(UserRow.id))
+        )
+        for user in users:
+            table.add_row(user.username, "、".join(ROLE_TITLES.get(r, r) for r in user.roles))
+    return table
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="the address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="the port")] = 8000,
+) -> None:
+    """Serve the web app (inbox, task pages, JSON API) until Ctrl-C."""
+    console = Console()
+    try:
+        app = create_app(Settings.from_env())
+    except (OperatorFileError, RuntimeError) as bad:
+        Console(stderr=True).print(f"[red]无法启动[/red] {bad}", highlight=False)
+        raise typer.Exit(2) from None
+    console.print(sign_ins(app.state.rt))
+    console.print(f"[bold]subsidyflow[/bold] 已启动：请用浏览器打开 http://{host}:{port}/ （Ctrl-C 停止）")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    console.print("已停止。")
