@@ -27,7 +27,7 @@ SECRET_ENV = "SUBSIDYFLOW_SECRET_KEY"  # noqa: S105 - the name of the variable, 
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 STATIC = Path(__file__).resolve().parent / "static"
 # npm package → the folder of it the app serves under /assets/<package>/
-ASSETS = {"htmx.org": "dist"}
+ASSETS = {"htmx.org": "dist", "bpmn-js": "dist"}
 SESSION_HOURS = 10
 
 
