@@ -17,7 +17,7 @@ from cases import integrity, projections
 from cases.runtime import Runtime
 from cases.status import derive_status
 from domain.vocab import InstitutionStatus
-from store import event_log
+from store import event_log, outbox
 from store.catalogue import set_institution_status
 from store.tables import CaseEvent, CaseRow, HumanTask, Notice, Payment, RosterEntry, SlaBreach
 
@@ -117,6 +117,11 @@ def commit_step(
     values.update(event_seq=event.seq, head_hash=event.hash)
     new_case = case.event_seq == 1 and completed == "opening_application"
     _write_case(session, case, values, event)
+    open_tasks = open_tasks if open_tasks is not None else projections.open_human_tasks(session, case.id)
+    outbox.enqueue_for_step(  # in this transaction: a refused command enqueues nothing
+        session, case, event_type, completed, payload, report, view, open_tasks, now,
+        due=lambda key: projections.due_at(rt, case.start_date, key, figures),
+    )  # fmt: skip
     projections.sync(
         rt, session, case.id, case.start_date, view, figures, completed, actor, now,
         timers_before=None if new_case else run.timers_before, open_tasks=open_tasks,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,12 +40,25 @@ class Settings:
     database_url: str | None = None  # None: the embedded SQLite file under ./var
     policy_file: str | None = None  # None: the policy's defaults (domain/policy_default.yaml)
     calendar_file: str | None = None  # None: the official calendar package alone
+    # notifications (workflows/notifications.py): e-mail once an SMTP host is set; robot hosts besides
+    # WeCom's and DingTalk's own (SUBSIDYFLOW_SMTP_HOST, …_PORT, …_FROM, …_USER, …_PASSWORD, …_STARTTLS,
+    # SUBSIDYFLOW_WEBHOOK_HOSTS, comma-separated)
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "subsidyflow@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = False
+    webhook_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """The settings of the environment (`SUBSIDYFLOW_DATABASE_URL`, `…_POLICY_FILE`, `…_CALENDAR_FILE`)."""
         env = os.environ if environ is None else environ
-        return cls(env.get(DATABASE_ENV) or None, env.get(POLICY_ENV) or None, env.get(CALENDAR_ENV) or None)
+        return cls(
+            env.get(DATABASE_ENV) or None, env.get(POLICY_ENV) or None, env.get(CALENDAR_ENV) or None,
+            **_notification_env(env),
+        )  # fmt: skip
 
     def policy(self) -> Policy:
         """The bureau's policy (OperatorFileError naming the key when the file is bad)."""
@@ -77,6 +90,21 @@ def runtime(
         policy if policy is not None else settings.policy(),
         check_roundtrip=check_roundtrip,
     )
+
+
+def _notification_env(env: Mapping[str, str]) -> dict[str, Any]:
+    """The notification settings of the environment (`SUBSIDYFLOW_SMTP_*`, `SUBSIDYFLOW_WEBHOOK_HOSTS`)."""
+    port = (env.get("SUBSIDYFLOW_SMTP_PORT") or "25").strip()
+    if not port.isdigit() or not 0 < int(port) < 65536:  # noqa: PLR2004 - TCP ports
+        raise OperatorFileError(f"SUBSIDYFLOW_SMTP_PORT={port!r}：应为 1–65535 之间的端口号")
+    hosts = (env.get("SUBSIDYFLOW_WEBHOOK_HOSTS") or "").split(",")
+    return {
+        "smtp_host": env.get("SUBSIDYFLOW_SMTP_HOST") or None, "smtp_port": int(port),
+        "smtp_from": env.get("SUBSIDYFLOW_SMTP_FROM") or "subsidyflow@localhost",
+        "smtp_user": env.get("SUBSIDYFLOW_SMTP_USER") or None, "smtp_password": env.get("SUBSIDYFLOW_SMTP_PASSWORD") or None,
+        "smtp_starttls": (env.get("SUBSIDYFLOW_SMTP_STARTTLS") or "").strip().lower() in ("1", "true", "yes"),
+        "webhook_hosts": tuple(h.strip() for h in hosts if h.strip()),
+    }  # fmt: skip
 
 
 class OperatorFileError(ValueError):

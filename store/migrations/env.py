@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from store import tables  # noqa: F401 - registers the tables
+from store import outbox_tables, tables  # noqa: F401 - registers the tables
 
 config = context.config
 connection = config.attributes.get("connection")
