@@ -59,7 +59,7 @@ def run_demo(db_path: Path, calendar: BusinessCalendar, policy: Policy, console:
         raise RuntimeError(f"the demo scenario no longer holds: {result.get('mismatches')}")
     with run.rt.session() as session:
         # The roles no demo step acts in: the process owner edits models, the auditor replays histories.
-        for user, role in (("zhou", "process_owner"), ("shen", "auditor"), ("admin", "admin")):
+        for user, role in (("zhou", "process_owner"), ("shen", "auditor")):
             ensure_user(session, user, role)
         # Every demo user signs in to the web app with DEMO_PASSWORD (one hash: the password is shared).
         shared = hash_password(DEMO_PASSWORD)
