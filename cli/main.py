@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cases.wiring import OperatorFileError, Settings
+from cli.audit import audit_app
 from cli.plan import plan_app
 from cli.records import records_app
 from cli.replay_command import replay
@@ -28,6 +29,7 @@ scenario_app = typer.Typer(
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(records_app, name="records")
 app.add_typer(plan_app, name="plan")
+app.add_typer(audit_app, name="audit")
 app.add_typer(roster_app, name="roster")
 console = Console(width=max(120, Console().width))
 err_console = Console(stderr=True, soft_wrap=True)
