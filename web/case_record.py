@@ -148,6 +148,8 @@ def sla_stages(rt: Runtime, session: Session, case_id: int) -> list[SlaStage]:
             continue
         start = task.created_at.astimezone(SHANGHAI).date()
         end = (task.completed_at or rt.now()).astimezone(SHANGHAI).date()
+        used: int | None
+        allowed: int | None
         try:
             used = rt.calendar.working_days_between(start, end)
             allowed = rt.calendar.working_days_between(start, task.due_at.astimezone(SHANGHAI).date())
