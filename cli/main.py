@@ -13,6 +13,7 @@ from rich.table import Table
 
 from cases.wiring import OperatorFileError, Settings
 from cli.audit import audit_app
+from cli.documents import documents
 from cli.plan import plan_app
 from cli.records import records_app
 from cli.replay_command import replay
@@ -145,6 +146,7 @@ def demo(
 
 
 app.command()(replay)
+app.command()(documents)
 app.command()(serve)
 
 
