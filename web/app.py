@@ -20,7 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from cases.runtime import Runtime
 from cases.wiring import Settings, runtime
 from web.rendering import render
-from web.routes import api, auth, inbox, tasks
+from web.routes import admin, api, applicant, auth, cases, inbox, notices, tasks
 from web.session import CsrfRefused, SignInRequired, csrf_protect
 
 SECRET_ENV = "SUBSIDYFLOW_SECRET_KEY"  # noqa: S105 - the name of the variable, not a secret
@@ -84,8 +84,9 @@ def create_app(settings: Settings, *, rt: Runtime | None = None, secret_key: str
     )
     _assets(app)
     _handlers(app)
-    for module in (auth, inbox, tasks, api):
+    for module in (auth, inbox, tasks, api, cases, notices, applicant, admin):
         app.include_router(module.router)
+    app.add_exception_handler(admin.AdminOnly, admin.refuse_non_admin)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> JSONResponse:
