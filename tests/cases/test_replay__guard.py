@@ -37,13 +37,18 @@ def _check(engine: Engine, drop_trigger: str) -> None:
     _refused(engine, "DELETE FROM case_event WHERE case_id = 1 AND seq = 17")
     _refused(engine, "UPDATE case_event SET actor = 'mallory' WHERE case_id = 1 AND seq = 3")
     _refused(engine, 'DELETE FROM "case" WHERE id = 1')
+    with engine.begin() as connection:  # an archived case is read-only
+        connection.execute(text("UPDATE \"case\" SET status = 'archived' WHERE id = 1"))
+    with pytest.raises(DatabaseError, match="archived case is read-only"), engine.begin() as connection:
+        connection.execute(text("UPDATE \"case\" SET label = 'other' WHERE id = 1"))
     with engine.begin() as connection:
         assert connection.execute(text("SELECT count(*) FROM case_event")).scalar_one() == 17
         connection.execute(text(drop_trigger))  # someone with the owner's rights takes the guard off
         connection.execute(text("UPDATE case_event SET actor = 'mallory' WHERE case_id = 1 AND seq = 3"))
     with Session(engine) as session:
         report = replay_case(session, 1)
-    assert [(f.kind, f.seq) for f in report.findings] == [("edited", 3)]
+    # the edit is named; so is the status set to archived by hand, outside the log (no command did it)
+    assert [(f.kind, f.seq) for f in report.findings] == [("edited", 3), ("row", 17)]
 
 
 def test_sqlite_refuses_to_delete_or_change_an_event(tmp_path: Path) -> None:

@@ -4,9 +4,10 @@ Revision ID: 0007
 Revises: 0005
 Create Date: 2026-12-01 07:00:00.000000
 
-Triggers refuse UPDATE and DELETE on case_event, anchor and anchor_leaf, and DELETE on case
-(ARCHITECTURE "State, events and replay": no UPDATE or DELETE ever touches the log). On SQLite a
-trigger does RAISE(ABORT); on PostgreSQL one function raises for every guarded table.
+Triggers refuse UPDATE and DELETE on case_event, anchor and anchor_leaf, DELETE on case, and any
+UPDATE of an archived case (ARCHITECTURE "State, events and replay": no UPDATE or DELETE ever
+touches the log; nothing is ever deleted). On SQLite a trigger does RAISE(ABORT); on PostgreSQL
+one function raises for every guarded table.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ GUARDED = (
     ('case', ('DELETE',)),
 )
 MESSAGE = 'subsidyflow: {table} is append-only ({op} refused)'
+ARCHIVED = 'subsidyflow: an archived case is read-only (UPDATE refused)'
 
 
 def _trigger(table: str, operation: str) -> str:
@@ -80,10 +82,29 @@ def upgrade() -> None:
                     f'CREATE TRIGGER {name} BEFORE {operation} ON "{table}" '
                     f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
                 )
+    if dialect == 'postgresql':
+        op.execute(
+            "CREATE OR REPLACE FUNCTION subsidyflow_archived_read_only() RETURNS trigger AS $$ "
+            f"BEGIN RAISE EXCEPTION '{ARCHIVED}'; END; $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            'CREATE TRIGGER case_archived_read_only BEFORE UPDATE ON "case" FOR EACH ROW '
+            "WHEN (OLD.status = 'archived') EXECUTE FUNCTION subsidyflow_archived_read_only()"
+        )
+    elif dialect == 'sqlite':
+        op.execute(
+            'CREATE TRIGGER case_archived_read_only BEFORE UPDATE ON "case" '
+            f"WHEN OLD.status = 'archived' BEGIN SELECT RAISE(ABORT, '{ARCHIVED}'); END"
+        )
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
+    if dialect == 'postgresql':
+        op.execute('DROP TRIGGER IF EXISTS case_archived_read_only ON "case"')
+        op.execute('DROP FUNCTION IF EXISTS subsidyflow_archived_read_only()')
+    elif dialect == 'sqlite':
+        op.execute('DROP TRIGGER IF EXISTS case_archived_read_only')
     for table, operations in GUARDED:
         for operation in operations:
             name = _trigger(table, operation)
