@@ -75,9 +75,8 @@ def completed_elements(session: Session, case_id: int) -> set[str]:
 
 
 def _shapes(task_keys: Iterable[str], ids: set[str]) -> tuple[str, ...]:
-    """The element ids of these tasks in one file (a task key names its `__` shapes too)."""
-    keys = set(task_keys)
-    return tuple(sorted(i for i in ids if i in keys or i.split("__", 1)[0] in keys))
+    """The element ids of these tasks and timers that this file draws (exact ids: a `__` shape is its own)."""
+    return tuple(sorted(ids.intersection(task_keys)))
 
 
 def diagrams(files: Mapping[str, str], completed: set[str], current: set[str]) -> list[ProcessDiagram]:
