@@ -34,6 +34,8 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     # Beyond the contract: a case whose stored history fails its integrity check (never acted on)
     INTEGRITY = "integrity"
+    # Beyond the contract: an application on a day no deployed policy version covers (never in a scenario run)
+    POLICY_MISSING = "policy_missing"
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,8 @@ class Policy(BaseModel):
     standards: dict[Level, Count] = Field(default_factory=_default_standards)
     # 004: the work plan is dated 2021年5月8日
     effective_from: date = date(2021, 5, 8)
+    # 001: a policy's validity period ends (until 2025-12-31); None: in force until a later version replaces it
+    effective_until: date | None = None
     # 002: 法定劳动年龄内 — at least 16 on the start date, under 60 (men) / under 55 (women)
     min_trainee_age: Annotated[int, Field(strict=True, ge=0)] = 16
     max_trainee_age_male: Count = 60
@@ -160,7 +162,7 @@ def check_policy_ranges(values: Mapping[str, Any]) -> None:
         if key == "standards" and isinstance(value, Mapping):
             for level, amount in value.items():
                 _check_figure(f"standards.{level}", amount, _STANDARD_MAX_YUAN, "元")
-        elif key == "effective_from" and isinstance(value, date) and not year_in_range(value):
+        elif key in ("effective_from", "effective_until") and isinstance(value, date) and not year_in_range(value):
             raise PolicyError(
                 str(key), f"策略参数 {key} 的年份 {value.year} 超出合理范围（{MIN_YEAR}–{MAX_YEAR} 年）"
             )
@@ -223,8 +225,8 @@ def _describe(error: ErrorDetails) -> tuple[str, str]:
     """The field path and the Chinese reason of one pydantic error."""
     # union branches add "constrained-int" / "constrained-float" to the location: not a field
     loc = [str(part) for part in error["loc"] if not str(part).startswith("constrained-")]
-    field = ".".join(loc) or "policy"
-    message = str(error.get("msg", ""))
+    field = ".".join(loc)  # every error of a model validated from a mapping names its field
+    message = error["msg"]
     if message.endswith("below_20"):
         return field, "绩效（考核）补贴比例不得低于 20%（003 (十一)），请改为 20 到 100 之间的数"
     if field in _PERCENT_FIELDS and error["type"] in {"int_type", "float_type"}:

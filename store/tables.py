@@ -12,12 +12,22 @@ from store.types import AwareDateTime
 
 
 class DeploymentRow(SQLModel, table=True):
-    """A deployed set of models (BPMN + DMN + policy), stored once, pinned by content hash."""
+    """A deployed set of models (BPMN + DMN + forms + policy + calendar), stored once, pinned by content hash.
+
+    A deployment made by `subsidyflow deploy` is a numbered version with who deployed it, why, and the
+    period it is in force for new applications; one recorded for a case filed on the settings' files
+    has no version.
+    """
 
     __tablename__ = "deployment"
     id: str = Field(primary_key=True, max_length=64)
     policy: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_type=AwareDateTime)
+    version: int | None = Field(default=None, unique=True)
+    deployed_by: str | None = Field(default=None, max_length=100)
+    reason: str | None = Field(default=None, max_length=500)
+    effective_from: date | None = None
+    effective_until: date | None = None
 
 
 class DeploymentFile(SQLModel, table=True):
