@@ -140,3 +140,12 @@ def test_missing_cjk_fonts_are_named_with_the_fix(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(fonts, "installed_cjk_families", lambda: ("DejaVu Sans",))
     with pytest.raises(fonts.FontsMissing, match="fonts-wqy-zenhei"):
         fonts.check_fonts()
+
+
+def test_a_rare_name_character_falls_back_to_noto_instead_of_an_empty_box(tmp_path: Path) -> None:
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    document = HTML(string=f'<p style="font-family: {fonts.CSS_FAMILY}">𬱖小明 王小明</p>').render()
+    document.write_pdf(tmp_path / "rare.pdf")
+    assert {f.family for f in document.fonts.values()} == {fonts.FAST, fonts.FALLBACK}
+    assert "𬱖小明" in _run("pdftotext", str(tmp_path / "rare.pdf"), "-")
