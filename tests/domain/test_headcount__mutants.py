@@ -149,3 +149,14 @@ def test_certified_total_above_the_opening_count() -> None:
     assert check_certified_total(results, 6, 5) == [
         Violation(INCONSISTENT, "certified_total", "取证总人数 6 多于开班人数 5，请核对")
     ]
+
+
+def test_a_certified_total_of_zero_is_checked_against_the_kinds() -> None:
+    """004 attachment 2 (取证总人数): 0 is not negative, yet below the largest kind's count it is inconsistent."""
+    assert check_certified_total([KindResult(QUAL, 3, 2), KindResult(DONE, 3, 1)], 0, 10) == [
+        Violation(
+            ErrorCode.COUNTS_INCONSISTENT,
+            "certified_total",
+            "取证总人数 0 应在各类别取证人数的最大值 2 与合计 3 之间（同一人取得多个证书只计一次），请核对",
+        )
+    ]

@@ -1,0 +1,304 @@
+"""Untrusted YAML within limits (forms/safe_yaml.py), pinned exactly: every limit at its edge, every refusal's
+line and Chinese message. The scenario contract (shared/scenarios/README.md) ends a malformed file in exit 2
+with a plain message naming the line; these are the messages it shows.
+
+Written against the mutants that had no fast test (mutmut, issue 7).
+"""
+
+from __future__ import annotations
+
+import codecs
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from yaml.constructor import ConstructorError
+
+from forms.safe_yaml import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_NODES,
+    YamlRefused,
+    decode,
+    describe,
+    line_of,
+    load,
+    read_limited,
+)
+
+SIZE_HINT = "上限为 2 MiB：请拆分为多个文件"
+
+
+# -- YamlRefused --------------------------------------------------------------------------------------------
+
+
+def test_a_refusal_keeps_its_line_and_message_and_names_the_file() -> None:
+    refused = YamlRefused(4, "不对")
+    assert (refused.line, refused.message, str(refused)) == (4, "不对", "4: 不对")
+    assert refused.named("f.yaml") == "f.yaml:4: 不对"
+    whole = YamlRefused(None, "太大")
+    assert (whole.line, whole.message, str(whole)) == (None, "太大", "太大")
+    assert whole.named("f.yaml") == "f.yaml: 太大"
+
+
+# -- size ---------------------------------------------------------------------------------------------------
+
+
+def test_a_file_of_exactly_the_limit_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "edge.yaml"
+    path.write_bytes(b"#" * MAX_FILE_BYTES)
+    assert read_limited(path) == b"#" * MAX_FILE_BYTES
+
+
+def test_a_file_one_byte_above_the_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(YamlRefused) as refused:
+        read_limited(path)
+    assert refused.value.line is None
+    assert refused.value.message == f"文件过大（超过 2097152 字节），{SIZE_HINT}"
+
+
+def test_bytes_above_the_limit_are_refused_by_their_count() -> None:
+    assert decode(b"#" * MAX_FILE_BYTES) == "#" * MAX_FILE_BYTES
+    with pytest.raises(YamlRefused) as refused:
+        decode(b"#" * (MAX_FILE_BYTES + 1))
+    assert (refused.value.line, refused.value.message) == (None, f"文件过大（2097153 字节），{SIZE_HINT}")
+
+
+def test_text_above_the_limit_is_refused_by_its_characters() -> None:
+    assert load("#" * MAX_FILE_BYTES) == (None, None)
+    with pytest.raises(YamlRefused) as refused:
+        load("#" * (MAX_FILE_BYTES + 1))
+    assert (refused.value.line, refused.value.message) == (None, f"文件过大（2097153 个字符），{SIZE_HINT}")
+
+
+# -- encoding -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE])
+def test_either_utf16_byte_order_is_refused_on_line_1(bom: bytes) -> None:
+    with pytest.raises(YamlRefused) as refused:
+        decode(bom + "a: 1\n".encode("utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"))
+    assert (refused.value.line, refused.value.message) == (1, "文件是 UTF-16 编码：请另存为 UTF-8 编码")
+
+
+def test_a_utf8_bom_is_dropped_and_plain_utf8_kept_whole() -> None:
+    assert decode(codecs.BOM_UTF8 + "名: 张三\n".encode()) == "名: 张三\n"
+    assert decode("名: 张三\n".encode()) == "名: 张三\n"
+
+
+def test_a_byte_that_is_not_utf8_is_named_by_its_offset_value_and_line() -> None:
+    with pytest.raises(YamlRefused) as refused:
+        decode(b"a: 1\nb: 2\nc: \xfe\n")
+    assert (refused.value.line, refused.value.message) == (
+        3,
+        "文件不是 UTF-8 编码：第 13 字节（0xfe）无法按 UTF-8 解读，请另存为 UTF-8 编码",
+    )
+
+
+def test_after_a_bom_the_offset_still_counts_from_the_start_of_the_file() -> None:
+    with pytest.raises(YamlRefused) as refused:
+        decode(codecs.BOM_UTF8 + b"a: \x81\n")
+    assert (refused.value.line, refused.value.message) == (
+        1,
+        "文件不是 UTF-8 编码：第 6 字节（0x81）无法按 UTF-8 解读，请另存为 UTF-8 编码",
+    )
+
+
+# -- nesting ------------------------------------------------------------------------------------------------
+
+
+def test_nesting_of_exactly_the_limit_is_read() -> None:
+    assert MAX_DEPTH == 50
+    data, root = load("[" * 50 + "]" * 50)
+    assert root is not None
+    for _ in range(49):
+        data = data[0]
+    assert data == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("[" * 51 + "]" * 51, 1),
+        ("x: 1\ny: " + "[" * 50 + "]" * 50 + "\n", 2),  # the document's mapping is the first level
+    ],
+)
+def test_one_level_more_is_refused_naming_its_line(text: str, line: int) -> None:
+    with pytest.raises(YamlRefused) as refused:
+        load(text)
+    assert (refused.value.line, refused.value.message) == (line, "嵌套层数超过 50 层：请减少列表/映射的嵌套")
+
+
+def test_siblings_do_not_add_up_to_depth() -> None:
+    siblings = "[" + ", ".join(["[]"] * 100) + ", " + "[" * 49 + "]" * 49 + "]"
+    data, _root = load(siblings)
+    assert len(data) == 101
+
+
+def test_a_closed_sibling_does_not_lower_the_depth_either() -> None:
+    with pytest.raises(YamlRefused, match="嵌套层数超过 50 层"):
+        load("[[], [], " + "[" * 50 + "]" * 50 + "]")
+
+
+# -- alias expansion ----------------------------------------------------------------------------------------
+
+
+def _aliases(padding: int) -> str:
+    """A document of 200 000 - 994 + ``padding`` nodes with aliases expanded.
+
+    root mapping 1, key ``a`` 1, its list 1 and 999 items, key ``b`` 1, its list 1 and 198 aliases of 1000
+    nodes each, key ``c`` 1 and its list 1 with ``padding`` items: 200 000 nodes when padding is 994.
+    """
+    items = ", ".join(["0"] * 999)
+    return f"a: &x [{items}]\nb: [{', '.join(['*x'] * 198)}]\nc: [{', '.join(['0'] * padding)}]\n"
+
+
+def test_exactly_the_node_limit_with_aliases_expanded_is_read() -> None:
+    assert MAX_NODES == 200_000
+    data, _root = load(_aliases(994))
+    assert len(data["b"]) == 198 and len(data["c"]) == 994
+
+
+def test_one_node_more_is_refused_on_the_line_that_goes_over() -> None:
+    with pytest.raises(YamlRefused) as refused:
+        load(_aliases(995))
+    assert (refused.value.line, refused.value.message) == (
+        3,
+        "内容过多：展开别名（*引用）后超过 200000 个节点，请勿用别名层层复制数据",
+    )
+
+
+def test_an_alias_counts_every_node_it_stands_for() -> None:
+    """198 aliases of 1000 nodes are 198 000 nodes: 2000 more (two more aliases) go over the limit on line 2."""
+    text = _aliases(0).replace("b: [", "b: [*x, *x, ")
+    with pytest.raises(YamlRefused) as refused:
+        load(text)
+    assert refused.value.line == 2
+
+
+def test_an_alias_inside_its_own_anchor_is_refused() -> None:
+    with pytest.raises(YamlRefused) as refused:
+        load("a: 1\nx: &r [1, *r]\n")
+    assert (refused.value.line, refused.value.message) == (2, "别名 *r 引用了包含它自身的锚点")
+
+
+def test_an_alias_after_its_anchor_is_its_data() -> None:
+    data, _root = load("a: &x {b: [1, 2]}\nc: *x\n")
+    assert data == {"a": {"b": [1, 2]}, "c": {"b": [1, 2]}}
+
+
+# -- values -------------------------------------------------------------------------------------------------
+
+
+def test_a_date_that_does_not_exist_is_a_marked_yaml_error() -> None:
+    with pytest.raises(ConstructorError) as bad:
+        load("a: 1\nd: 2026-02-30\n")
+    assert bad.value.problem == "日期/时间 '2026-02-30' 无效（day is out of range for month）"
+    assert bad.value.context is None and bad.value.context_mark is None
+    assert bad.value.problem_mark is not None and bad.value.problem_mark.line == 1
+
+
+def test_a_too_long_integer_is_a_marked_yaml_error_shortened_to_60_characters() -> None:
+    with pytest.raises(ConstructorError) as bad:
+        load("n: " + "9" * 5000)
+    reason = "Exceeds the limit (4300 digits) for integer string conversio"
+    assert bad.value.problem == f"整数 '{'9' * 60}…' 无效（{reason}…）"
+
+
+def test_a_value_of_exactly_60_characters_is_shown_whole() -> None:
+    timestamp = "2026-02-30T00:00:00." + "0" * 40  # 60 characters
+    with pytest.raises(ConstructorError) as bad:
+        load(f"d: {timestamp}")
+    assert bad.value.problem is not None
+    assert bad.value.problem.startswith(f"日期/时间 '{timestamp}' 无效（")
+
+
+def test_dates_and_integers_are_read_or_left_as_text() -> None:
+    assert load("d: 2026-03-09\nn: 12\n")[0] == {"d": date(2026, 3, 9), "n": 12}
+    assert load("d: 2026-03-09\nn: 12\n", dates_as_text=True)[0] == {"d": "2026-03-09", "n": 12}
+    assert load("d: 2026-02-30\n", dates_as_text=True)[0] == {"d": "2026-02-30"}
+
+
+def test_an_empty_document_has_no_data_and_no_root() -> None:
+    assert load("") == (None, None)
+    assert load("# only a comment\n") == (None, None)
+
+
+# -- describe -----------------------------------------------------------------------------------------------
+
+
+def _error(text: str) -> yaml.YAMLError:
+    with pytest.raises(yaml.YAMLError) as bad:
+        load(text)
+    return bad.value
+
+
+def test_a_control_character_is_named_by_its_code_and_line() -> None:
+    text = "a: 1\nb: 2\nc: \x07\n"
+    described = describe(_error(text), text)
+    assert (described.line, described.message) == (3, "含有不允许的字符（#x0007），请删除控制字符")
+
+
+def test_a_parser_error_names_its_line_column_context_and_problem() -> None:
+    text = "a: [1, 2\nb: 3\n"
+    described = describe(_error(text), text)
+    assert (described.line, described.message) == (
+        2,
+        "YAML 无法解析（第 2 列）：while parsing a flow sequence：expected ',' or ']', but got ':'",
+    )
+
+
+def test_an_error_without_context_names_the_problem_alone() -> None:
+    text = "a: 1\nx: *nowhere\n"
+    described = describe(_error(text), text)
+    assert (described.line, described.message) == (
+        2,
+        "YAML 无法解析（第 4 列）：found undefined alias 'nowhere'",
+    )
+
+
+def test_an_error_marked_only_by_its_context_takes_that_line() -> None:
+    mark = yaml.Mark("f.yaml", 0, 6, 2, "", 0)
+    err = yaml.MarkedYAMLError(context="while reading", context_mark=mark, problem="broken")
+    described = describe(err, "")
+    assert (described.line, described.message) == (7, "YAML 无法解析（第 3 列）：while reading：broken")
+
+
+def test_an_error_without_mark_or_problem_is_described_whole() -> None:
+    described = describe(yaml.YAMLError("坏了"), "a: 1\n")
+    assert (described.line, described.message) == (None, "YAML 无法解析：坏了")
+
+
+# -- line_of ------------------------------------------------------------------------------------------------
+
+DOC = "a: 1\nb:\n  - x\n  - y: 2\n    z: 3\nc: [7]\n"
+
+
+@pytest.mark.parametrize(
+    ("loc", "line"),
+    [
+        ((), 1),
+        (("a",), 1),
+        (("b",), 3),
+        (("b", 0), 3),
+        (("b", 1), 4),
+        (("b", 1, "z"), 5),
+        (("b", 2), 3),  # index past the end: the list's line
+        (("b", 1, "w"), 4),  # missing key: the mapping's line
+        (("b", "x"), 3),  # a key of a list: the list's line
+        (("a", "deeper"), 1),  # inside a scalar: the scalar's line
+        (("c", 0), 6),
+        (("nowhere", "b"), 1),
+    ],
+)
+def test_line_of_names_the_deepest_node_that_exists(loc: tuple[int | str, ...], line: int) -> None:
+    _data, root = load(DOC)
+    assert line_of(root, loc) == line
+
+
+def test_line_of_no_document_is_none() -> None:
+    assert line_of(None, ()) is None
+    assert line_of(None, ("a",)) is None
