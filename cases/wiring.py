@@ -31,6 +31,8 @@ from store.db import make_engine
 DATABASE_ENV = "SUBSIDYFLOW_DATABASE_URL"
 POLICY_ENV = "SUBSIDYFLOW_POLICY_FILE"
 CALENDAR_ENV = "SUBSIDYFLOW_CALENDAR_FILE"
+GATEWAY_ENV = "SUBSIDYFLOW_GATEWAY_URL"
+REMINDER_DAYS_ENV = "SUBSIDYFLOW_SLA_REMINDER_WORKING_DAYS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,8 @@ class Settings:
     database_url: str | None = None  # None: the embedded SQLite file under ./var
     policy_file: str | None = None  # None: the policy's defaults (domain/policy_default.yaml)
     calendar_file: str | None = None  # None: the official calendar package alone
+    gateway_url: str | None = None  # the payment gateway's HTTP API; None: payments wait (not sent)
+    sla_reminder_working_days: int = 2  # a reminder this many working days before a task's deadline
     # notifications (workflows/notifications.py): e-mail once an SMTP host is set; robot hosts besides
     # WeCom's and DingTalk's own (SUBSIDYFLOW_SMTP_HOST, …_PORT, …_FROM, …_USER, …_PASSWORD, …_STARTTLS,
     # SUBSIDYFLOW_WEBHOOK_HOSTS, comma-separated)
@@ -55,9 +59,12 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """The settings of the environment (`SUBSIDYFLOW_DATABASE_URL`, `…_POLICY_FILE`, `…_CALENDAR_FILE`)."""
         env = os.environ if environ is None else environ
+        days = (env.get(REMINDER_DAYS_ENV) or "2").strip()
+        if not days.isdigit() or not 0 < int(days) <= 30:  # noqa: PLR2004 - a sane bound
+            raise OperatorFileError(f"{REMINDER_DAYS_ENV}={days!r}：应为 1–30 之间的整数（工作日）")
         return cls(
             env.get(DATABASE_ENV) or None, env.get(POLICY_ENV) or None, env.get(CALENDAR_ENV) or None,
-            **_notification_env(env),
+            env.get(GATEWAY_ENV) or None, int(days), **_notification_env(env),
         )  # fmt: skip
 
     def policy(self) -> Policy:

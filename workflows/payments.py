@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -16,6 +18,16 @@ from workflows.gateway import GatewayError, GatewayTimeout, PaymentGateway, Paym
 # Back-off between attempts: 1 min, 5 min, 15 min, 1 h, then every 4 h.
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 LATER = timedelta(hours=4)
+
+
+CRASH_ENV = "SUBSIDYFLOW_CRASH_AT"  # fault injection for the crash tests (docs/runbook.md); unset in production
+CRASH_POINTS = ("before_send", "after_send", "after_record")
+
+
+def crash_point(name: str) -> None:
+    """Kill this process (SIGKILL, no clean-up) at ``name`` when `SUBSIDYFLOW_CRASH_AT` names it; else nothing."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -86,6 +98,7 @@ def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> st
             bank_name=payment.bank_name, bank_account=payment.bank_account,
         )  # fmt: skip
         payment.attempts += 1
+        crash_point("before_send")
         try:
             receipt = gateway.pay(order, now)
         except (GatewayError, GatewayTimeout) as failure:
@@ -94,6 +107,7 @@ def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> st
             session.add(payment)
             session.commit()
             return "retry"
+        crash_point("after_send")
         payment.status = "paid"
         payment.reference = receipt.reference
         payment.paid_at = receipt.paid_at
@@ -105,4 +119,5 @@ def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> st
             None,
         )  # fmt: skip
         session.commit()
+        crash_point("after_record")
         return "paid"

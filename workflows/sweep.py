@@ -44,12 +44,15 @@ class SweepReport:
 
 def sweep_timers(rt: Runtime, now: datetime, *, skip: frozenset[int] = frozenset()) -> SweepReport:
     """Fire every due timer, case by case; a case that cannot (no calendar data, quarantined) is reported."""
+    return sweep_cases(rt, [case_id for case_id in due_cases(rt, now) if case_id not in skip])
+
+
+def sweep_cases(rt: Runtime, case_ids: list[int]) -> SweepReport:
+    """Fire the due timers of these cases (claimed by this worker, workflows/claims.py), reporting failures."""
     moved: list[int] = []
     failed: list[tuple[int, str]] = []
     quarantined: list[tuple[int, str]] = []
-    for case_id in due_cases(rt, now):
-        if case_id in skip:
-            continue
+    for case_id in case_ids:
         try:
             if fire_timers(rt, case_id):
                 moved.append(case_id)
