@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from cases.replay import CaseAsOf, ReplayReport, as_of, replay_case
 from domain.calendar import SHANGHAI
+from forms.task_definitions import CASE_STATUSES
 from store.tables import CaseRow
 
 _KINDS = {
@@ -81,7 +82,11 @@ def _figures(figures: Any) -> str:
 
 def _as_of_row(found: CaseAsOf) -> tuple[str, ...]:
     tasks = "、".join(f"{t.title or t.spec_id}（{t.role or '-'}）" for t in found.open_tasks) or "-"
-    status = found.status if found.status is not None else "（尚未申请）"
+    status = (
+        f"{found.status}（{CASE_STATUSES.get(found.status, found.status)}）"
+        if found.status is not None
+        else "（尚未申请）"
+    )
     at = found.last_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if found.last_at else "-"
     return (
         str(found.case_id),
