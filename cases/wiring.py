@@ -31,6 +31,7 @@ from store.db import make_engine
 DATABASE_ENV = "SUBSIDYFLOW_DATABASE_URL"
 POLICY_ENV = "SUBSIDYFLOW_POLICY_FILE"
 CALENDAR_ENV = "SUBSIDYFLOW_CALENDAR_FILE"
+ANCHOR_KEY_ENV = "SUBSIDYFLOW_ANCHOR_KEY"  # the operator's Ed25519 key (PEM) signing the daily roots
 GATEWAY_ENV = "SUBSIDYFLOW_GATEWAY_URL"
 REMINDER_DAYS_ENV = "SUBSIDYFLOW_SLA_REMINDER_WORKING_DAYS"
 
@@ -54,6 +55,7 @@ class Settings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_starttls: bool = False
     webhook_hosts: tuple[str, ...] = ()
+    anchor_key_file: str | None = None  # None: var/anchor_key.pem, generated (0600) on first use
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +67,7 @@ class Settings:
         return cls(
             env.get(DATABASE_ENV) or None, env.get(POLICY_ENV) or None, env.get(CALENDAR_ENV) or None,
             env.get(GATEWAY_ENV) or None, int(days), **_notification_env(env),
+            anchor_key_file=env.get(ANCHOR_KEY_ENV) or None,
         )  # fmt: skip
 
     def policy(self) -> Policy:
@@ -78,6 +81,10 @@ class Settings:
     def database(self) -> Engine:
         """An engine on the configured database."""
         return make_engine(self.database_url)
+
+    def anchor_key_path(self) -> Path:
+        """Where the operator's anchor signing key is (`SUBSIDYFLOW_ANCHOR_KEY`; default var/anchor_key.pem)."""
+        return Path(self.anchor_key_file) if self.anchor_key_file else Path("var") / "anchor_key.pem"
 
 
 def runtime(
