@@ -140,6 +140,9 @@ def test_missing_cjk_fonts_are_named_with_the_fix(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(fonts, "installed_cjk_families", lambda: ("DejaVu Sans",))
     with pytest.raises(fonts.FontsMissing, match="fonts-wqy-zenhei"):
         fonts.check_fonts()
+    refused = CliRunner().invoke(app, ["documents", "--all", "--out", "unused"])
+    assert refused.exit_code == 2
+    assert "无法生成文书" in refused.output and "DejaVu Sans" in refused.output
 
 
 def test_a_rare_name_character_falls_back_to_noto_instead_of_an_empty_box(tmp_path: Path) -> None:
