@@ -16,6 +16,9 @@ from cli.demo import DEMO_PASSWORD
 from store.tables import UserRow
 from web.app import create_app
 from web.session import ROLE_TITLES
+from workflows.serving import start_flows
+
+FLOWS_STOP_TIMEOUT = 30.0  # seconds for the flow run in progress to end
 
 
 def sign_ins(rt: Runtime) -> Table:
@@ -35,15 +38,31 @@ def sign_ins(rt: Runtime) -> Table:
 def serve(
     host: Annotated[str, typer.Option(help="the address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="the port")] = 8000,
+    flows: Annotated[
+        bool,
+        typer.Option(help="also run the machinery's Prefect flows (timers, SLA, notifications, payments)"),
+    ] = True,
 ) -> None:
-    """Serve the web app (inbox, task pages, JSON API) until Ctrl-C."""
+    """Serve the web app (inbox, task pages, JSON API) and the machinery's flows until Ctrl-C."""
     console = Console()
     try:
-        app = create_app(Settings.from_env())
+        settings = Settings.from_env()
+        app = create_app(settings)
     except (OperatorFileError, RuntimeError) as bad:
         Console(stderr=True).print(f"[red]无法启动[/red] {bad}", highlight=False)
         raise typer.Exit(2) from None
     console.print(sign_ins(app.state.rt))
+    machinery = start_flows(settings) if flows else None
+    if machinery is not None:
+        console.print("后台流程（Prefect）：定时器、SLA 催办、通知发送、支付与对账、月度报表（var/prefect）")
     console.print(f"[bold]subsidyflow[/bold] 已启动：请用浏览器打开 http://{host}:{port}/ （Ctrl-C 停止）")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    except KeyboardInterrupt:  # uvicorn hands Ctrl-C back once it has shut down
+        pass
+    finally:
+        if machinery is not None:
+            thread, stop = machinery
+            stop.set()  # the flow run in progress ends, then the thread
+            thread.join(timeout=FLOWS_STOP_TIMEOUT)
     console.print("已停止。")

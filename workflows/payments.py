@@ -20,8 +20,10 @@ RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15
 LATER = timedelta(hours=4)
 
 
-CRASH_ENV = "SUBSIDYFLOW_CRASH_AT"  # fault injection for the crash tests (docs/runbook.md); unset in production
-CRASH_POINTS = ("before_send", "after_send", "after_record")
+CRASH_ENV = (
+    "SUBSIDYFLOW_CRASH_AT"  # fault injection for the crash tests (docs/runbook.md); unset in production
+)
+CRASH_POINTS = ("before_send", "after_send", "after_record", "timers_claimed")  # the last: workflows/steps.py
 
 
 def crash_point(name: str) -> None:

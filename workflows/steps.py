@@ -27,7 +27,7 @@ from workflows.claims import (
 )
 from workflows.gateway import PaymentGateway
 from workflows.gateway.http import HttpGateway
-from workflows.payments import attempt_payment, next_payment_at
+from workflows.payments import attempt_payment, crash_point, next_payment_at
 from workflows.sweep import next_timer_at, sweep_cases
 
 log = logging.getLogger(__name__)
@@ -53,10 +53,12 @@ def fire_due_timers(
     """Fire every due timer this worker can claim, case by case; alert (once) on a timer that cannot fire."""
     done = TimerPass()
     set_aside: set[int] = set()
-    for _ in range(MAX_ROUNDS):
+    for round_ in range(MAX_ROUNDS):
         taken = claim(rt, TIMERS, due_timer_candidates(rt.now(), worker, batch, set_aside), worker, lease)
         if not taken:
             break
+        if round_:
+            crash_point("timers_claimed")  # the crash tests: dies holding claims, after some work was done
         try:
             report = sweep_cases(rt, taken)
         except BaseException:
@@ -93,6 +95,14 @@ def disburse_due_payments(
         finally:
             release(rt, PAYMENT, taken, worker)
     return outcomes
+
+
+def has_due_work(rt: Runtime, worker: str) -> bool:
+    """Whether a timer or payment is due now that this worker could claim (parked and held items aside)."""
+    now = rt.now()
+    with rt.session() as session:
+        timer = session.exec(due_timer_candidates(now, worker, 1)).first()
+        return timer is not None or session.exec(due_payment_candidates(now, worker, 1)).first() is not None
 
 
 def next_due_at(rt: Runtime) -> datetime | None:

@@ -22,23 +22,25 @@ from cases.runtime import Runtime
 from cases.wiring import Settings, runtime
 from workflows.claims import worker_name
 from workflows.reconcile import reconcile_payments
-from workflows.steps import disburse_due_payments, fire_due_timers, gateway_of
+from workflows.steps import BATCH, disburse_due_payments, fire_due_timers, gateway_of
 
 STEPS = ("timers", "payments", "reconcile")
 MAX_ROUNDS = 100_000
 
 
-def run_step(step: str, rt: Runtime, settings: Settings, worker: str, lease: timedelta) -> dict[str, Any]:
+def run_step(
+    step: str, rt: Runtime, settings: Settings, worker: str, lease: timedelta, batch: int = BATCH
+) -> dict[str, Any]:
     """One pass of ``step``: what it did."""
     if step == "timers":
-        done = fire_due_timers(rt, worker, lease=lease)
+        done = fire_due_timers(rt, worker, lease=lease, batch=batch)
         return {"moved": done.moved, "blocked": [c for c, _ in done.blocked], "alerts": done.alerts}
     gateway = gateway_of(settings)
     if gateway is None:
         return {"error": "未配置支付网关（SUBSIDYFLOW_GATEWAY_URL），支付与对账未执行"}
     try:
         if step == "payments":
-            return {"outcomes": disburse_due_payments(rt, gateway, worker, lease=lease)}
+            return {"outcomes": disburse_due_payments(rt, gateway, worker, lease=lease, batch=batch)}
         report = reconcile_payments(rt, gateway, worker)
         return {"checked": report.checked, "settled": report.settled,
                 "mismatches": [c for c, _ in report.mismatches], "unreachable": report.unreachable}  # fmt: skip
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--every", type=float, default=1.0)
     parser.add_argument("--lease", type=float, default=120.0, help="seconds a claim holds")
+    parser.add_argument("--batch", type=int, default=BATCH, help="items claimed at a time")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     rt = runtime(settings)
@@ -60,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     for round_ in range(min(args.rounds, MAX_ROUNDS)):
         if round_:
             time.sleep(args.every)
-        done = run_step(args.step, rt, settings, worker, timedelta(seconds=args.lease))
+        done = run_step(args.step, rt, settings, worker, timedelta(seconds=args.lease), max(1, args.batch))
         print(json.dumps({"step": args.step, "worker": worker, **done}, ensure_ascii=False), flush=True)  # noqa: T201
     rt.db.dispose()
     return 0
