@@ -134,6 +134,11 @@ def models_of(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {name: body for name, body in files.items() if name.endswith((".bpmn", ".dmn"))}
 
 
+def forms_dir_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The form files of a deployment (``forms/<form id>.json``), as stored."""
+    return {name: body for name, body in files.items() if name.startswith(FORMS_DIR) and name.endswith(".json")}
+
+
 def forms_of(files: Mapping[str, bytes]) -> dict[str, Any]:
     """The JSON Schemas of a deployment's forms, by form id."""
     return {

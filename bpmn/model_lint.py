@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from bpmn.dmn_feel import FeelRefused, translate_dmn
 from bpmn.expressions import MAX_SOURCE_CHARS, ExpressionRefused, compile_expression, compile_script
 from bpmn.script_env import FUNCTION_NAMES
 
@@ -170,7 +171,13 @@ def model_expressions(files: Mapping[str, bytes]) -> Iterator[ModelExpression]:
     for name in sorted(files):
         if not name.endswith((".bpmn", ".dmn")):
             continue
-        root = etree.fromstring(files[name], _SAFE_XML)
+        body = files[name]
+        if name.endswith(".dmn"):  # cells as dmn-js writes them (FEEL), read as SpiffWorkflow will run them
+            try:
+                body = translate_dmn(body)
+            except FeelRefused as bad:
+                raise ModelExpressionRefused(name, bad.element_id, "", bad, bad.source) from None
+        root = etree.fromstring(body, _SAFE_XML)
         for found in _dmn_expressions(root) if name.endswith(".dmn") else _bpmn_expressions(root):
             if found.dmn_input is None:
                 sources: tuple[str, ...] = (found.source,)

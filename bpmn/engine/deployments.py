@@ -29,6 +29,8 @@ from bpmn.deployment import (
     policy_of,
     verify,
 )
+from bpmn.dmn_feel import translate_dmn
+from bpmn.engine.decision_tables import decision_tables, honour_hit_policy
 from bpmn.model_lint import check_model_expressions
 from bpmn.script_env import SandboxEnvironment, lifecycle_functions
 from domain.calendar import BusinessCalendar
@@ -99,10 +101,11 @@ def _parse(key: str, files: dict[str, bytes], *, validate: bool) -> Deployment:
     check_model_expressions(files)  # a diagram is data: anything outside the closed language is refused
     policy, calendar = policy_of(files), calendar_of(files)
     parser = SpiffBpmnParser(validator=VALIDATOR if validate else None)
+    tables = decision_tables(models_of(files))
     for name, body in models_of(files).items():
         tree = etree.fromstring(body, _SAFE_XML)
-        if name.endswith(".dmn"):
-            parser.add_dmn_xml(tree, filename=name)
+        if name.endswith(".dmn"):  # FEEL cells translated into the closed language (bpmn/dmn_feel.py)
+            parser.add_dmn_xml(etree.fromstring(translate_dmn(body), _SAFE_XML), filename=name)
         else:
             parser.add_bpmn_xml(tree, filename=name)
     spec = parser.get_spec(MAIN_PROCESS)
@@ -113,6 +116,7 @@ def _parse(key: str, files: dict[str, bytes], *, validate: bool) -> Deployment:
     for sp in [spec, *subs.values()]:
         for task_spec in sp.task_specs.values():
             _clock_timers(getattr(task_spec, "event_definition", None))
+            honour_hit_policy(task_spec, tables)
     environment = SandboxEnvironment(lifecycle_functions(policy, calendar))
     serializer = _serializer_for(spec, subs)
     return Deployment(key, files, spec, subs, serializer, policy, calendar, environment, forms_of(files))

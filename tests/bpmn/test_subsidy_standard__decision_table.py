@@ -1,4 +1,4 @@
-"""subsidy_standard.dmn: one UNIQUE table, level -> standard_yuan, with DMNDI for dmn-js (003 (十一))."""
+"""subsidy_standard.dmn: one FIRST table, (level, occupation) -> standard_yuan, with DMNDI for dmn-js (003 (十一))."""
 
 from __future__ import annotations
 
@@ -26,15 +26,20 @@ def test_one_decision_table_reading_the_policy_standards() -> None:
     (decision,) = root.findall("dmn:decision", NS)
     assert (decision.get("id"), decision.get("name")) == ("subsidy_standard", "补贴标准")
     (table,) = decision.findall("dmn:decisionTable", NS)
-    assert table.get("hitPolicy") == "UNIQUE"
-    (column,) = table.findall("dmn:input/dmn:inputExpression/dmn:text", NS)
-    assert column.text == "level"
+    # 003 (十一): standards differ by occupation; occupation-specific rows go above the level-wide defaults
+    assert table.get("hitPolicy") == "FIRST"
+    columns = table.findall("dmn:input/dmn:inputExpression/dmn:text", NS)
+    assert [c.text for c in columns] == ["level", "occupation"]
     (output,) = table.findall("dmn:output", NS)
     assert output.get("name") == "standard_yuan"
 
     rows = {}
     for rule in table.findall("dmn:rule", NS):
-        level = ast.literal_eval(rule.findtext("dmn:inputEntry/dmn:text", namespaces=NS))
+        level_cell, occupation_cell = (
+            e.findtext("dmn:text", namespaces=NS) for e in rule.findall("dmn:inputEntry", NS)
+        )
+        assert occupation_cell == "-"  # the shipped rows are the level-wide defaults: any occupation
+        level = ast.literal_eval(level_cell)
         rows[level] = rule.findtext("dmn:outputEntry/dmn:text", namespaces=NS)
         note = rule.findtext("dmn:description", namespaces=NS)
         assert "策略文件 standards" in note and "003 (十一)" in note

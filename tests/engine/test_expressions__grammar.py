@@ -103,7 +103,8 @@ def test_every_expression_of_the_shipped_models_passes_the_checker() -> None:
     assert {f.file for f in found} == set(FILES)
     assert sum(f.script for f in found) >= 20
     assert any("claim_review_deadline(claim_date)" == f.source for f in found)  # timers are found
-    assert any(f.source == '(level) == ("中级工")' for f in found)  # DMN cells, combined as Spiff does
+    # DMN cells: FEEL translated (bpmn/dmn_feel.py), then combined with the input as Spiff does
+    assert any(f.source == 'dmninputexpr == "中级工"' for f in found)
     check_model_expressions(FILES)
 
 
@@ -113,7 +114,8 @@ SAMPLE: dict[str, Any] = {
     "spot_attendances": [40, 38], "start_date": "2026-03-02", "claim_date": "2026-05-11", "today": "2026-05-11",
     "notice_end": "2026-05-20", "actual_count": 45, "planned_count": 50, "opening_count": 45,
     "satisfaction_pct": 80, "claimed_count": 45, "certified": 44, "attendance_base": 45, "eligible": 44,
-    "standard_yuan": 1200, "level": "中级工", "notice_start": "2026-05-12",
+    "standard_yuan": 1200, "level": "中级工", "notice_start": "2026-05-12", "occupation": "焊工",
+    "dmninputexpr": "中级工",  # a translated DMN cell reads the input as `?` (bpmn/dmn_feel.py)
 }  # fmt: skip
 
 
@@ -184,9 +186,12 @@ def test_dmn_cells_with_comparison_and_question_mark_are_combined_as_spiff_does(
     sources = {f.source for f in model_expressions(files)}
     assert 'dmninputexpr in ("中级工", "x")' in sources
     check_model_expressions(files)
-    files = _hostile("decisions/subsidy_standard.dmn", '"中级工"', "&gt; 'a'")
-    assert "level> 'a'" in {f.source for f in model_expressions(files)}
+    files = _hostile("decisions/subsidy_standard.dmn", '"中级工"', '&gt; "a"')  # FEEL comparison, translated
+    assert 'dmninputexpr > "a"' in {f.source for f in model_expressions(files)}
     check_model_expressions(files)
+    files = _hostile("decisions/subsidy_standard.dmn", '"中级工"', "&gt; 'a'")  # not FEEL: refused (dmn_feel)
+    with pytest.raises(ModelExpressionRefused, match="subsidy_standard_rule_2_level"):
+        check_model_expressions(files)
 
 
 def test_files_other_than_models_are_ignored() -> None:
