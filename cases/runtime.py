@@ -8,6 +8,7 @@ and ``load_run`` reads a case only after its history passed the integrity check.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,14 +19,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bpmn.clock import Clock
-from bpmn.deployment import DeploymentTampered, assemble
+from bpmn.deployment import DeploymentTampered, assemble, forms_dir_files, models_of
 from bpmn.engine import CaseRun, Deployment, deploy, load_deployment
 from bpmn.model_lint import ModelExpressionRefused
 from bpmn.script_env import SandboxEnvironment
+from cases.hot_runs import HotRuns
 from cases.integrity import ensure_intact
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.errors import ErrorCode, Refused, Violation
 from domain.policy import Policy
+from store import deployments
 from store.tables import CaseRow, DeploymentFile, DeploymentRow
 
 # Deployments read from the store and verified against their hash, by id: once verified, the
@@ -52,6 +55,8 @@ class Runtime:
     policy: Policy
     check_roundtrip: bool = False  # tests: reload every snapshot and require the same state
     deployment: Deployment = field(init=False)
+    # Live instances of the cases this runtime's commands committed (shared by pinned copies).
+    hot: HotRuns = field(init=False, default_factory=HotRuns)
 
     def __post_init__(self) -> None:
         self.deployment = deploy(assemble(self.policy, self.calendar))
@@ -63,6 +68,28 @@ class Runtime:
         other = copy(self)  # no __post_init__: the deployment is the pinned one, not the settings'
         other.calendar, other.policy, other.deployment = deployment.calendar, deployment.policy, deployment
         return other
+
+    def with_files(self, files: Mapping[str, bytes]) -> Runtime:
+        """The runtime judging new cases by these models and forms (a candidate deployment's) instead of the shipped ones."""
+        other = copy(self)
+        other.deployment = deploy(
+            assemble(self.policy, self.calendar, models=models_of(files), forms=forms_dir_files(files))
+        )
+        return other
+
+    def for_filing(self, session: Session) -> Runtime:
+        """The runtime a new application is judged by: the deployed version in force today, if any was deployed.
+
+        With no version ever deployed, the settings' files judge it (scenario runs, a fresh install);
+        once versions exist, a day none of them covers is refused with ``policy_missing``.
+        """
+        if not deployments.any_version(session):
+            return self
+        today = self.today()
+        found = deployments.in_force(session, today)
+        if found is None:
+            raise Refused([Violation(ErrorCode.POLICY_MISSING, None, policy_missing_message(today))])
+        return self.pinned(stored_deployment(session, found.id))
 
     def now(self) -> datetime:
         """The current instant."""
@@ -90,6 +117,9 @@ class Runtime:
         """The case's live workflow on its pinned deployment, once its history passed the integrity check."""
         ensure_intact(session, case)
         deployment = self.deployment_of(session, case)
+        live = self.hot.take(case, deployment, self.clock)  # the instance this process committed, if still current
+        if live is not None:
+            return live
         return CaseRun.load(deployment, case.snapshot, deployment.environment, self.clock)
 
     def record_deployment(self, session: Session) -> None:
@@ -102,6 +132,14 @@ class Runtime:
         for name, body in self.deployment.files.items():
             session.add(DeploymentFile(deployment_id=self.deployment.id, name=name, content=body.decode()))
         session.flush()
+
+
+def policy_missing_message(day: date) -> str:
+    """What an applicant and the bureau are told when no deployed policy version covers ``day``."""
+    return (
+        f"{day.isoformat()} 没有生效的补贴政策版本（已部署的各版本的有效期均不包含这一天），暂不能受理申请："
+        "请流程负责人用 `subsidyflow deploy … --effective-from` 部署覆盖该日期的版本后再提交"
+    )
 
 
 def stored_files(session: Session, deployment_id: str) -> dict[str, bytes]:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from cases.wiring import OperatorFileError, Settings
 from cli.audit import audit_app
+from cli.deploy import deploy
 from cli.documents import documents
 from cli.plan import plan_app
 from cli.records import records_app
@@ -20,6 +21,7 @@ from cli.replay_command import replay
 from cli.roster import roster_app
 from cli.scenario_file import ScenarioMalformed, read_scenario
 from cli.serve import serve
+from cli.simulate import simulate
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
 
@@ -146,8 +148,10 @@ def demo(
 
 
 app.command()(replay)
+app.command()(deploy)
 app.command()(documents)
 app.command()(serve)
+app.command()(simulate)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -87,6 +87,7 @@ class ScenarioRun:
         check_roundtrip: bool = False,
         policy: Policy | None = None,
         engine: Engine | None = None,
+        candidate: Mapping[str, bytes] | None = None,
     ) -> None:
         self.scenario = scenario
         self._own_engine = (
@@ -101,6 +102,8 @@ class ScenarioRun:
         rt = runtime(
             settings, self.clock, db=engine, policy=policy, calendar=calendar, check_roundtrip=check_roundtrip
         )
+        if candidate is not None:  # `subsidyflow deploy`: the candidate's models and forms judge the cases
+            rt = rt.with_files(candidate)
         self.gateway = FakeGateway(scenario.gateway)
         self.machinery = DueWork(rt, self.gateway)
         self.identities = IdentityGenerator(
