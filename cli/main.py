@@ -21,7 +21,6 @@ from cli.replay_command import replay
 from cli.roster import roster_app
 from cli.scenario_file import ScenarioMalformed, read_scenario
 from cli.serve import serve
-from cli.simulate import simulate
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
 
@@ -151,7 +150,6 @@ app.command()(replay)
 app.command()(deploy)
 app.command()(documents)
 app.command()(serve)
-app.command()(simulate)
 
 
 if __name__ == "__main__":  # pragma: no cover
