@@ -93,7 +93,9 @@ def compute(session: Session, period: str) -> MonthlyReport:
         figures = line(case)
         figures.classes += 1
         figures.trainees += int(case.figures.get("opening_count") or case.planned_count)
-    ended = select(CaseRow).where(col(CaseRow.end_date) >= first, col(CaseRow.end_date) < after)
+    ended = select(CaseRow).where(
+        col(CaseRow.end_date) >= first, col(CaseRow.end_date) < after, col(CaseRow.status).not_in(NOT_LIVE)
+    )
     for case in session.exec(ended):
         line(case).certified += int(case.figures.get("certified") or 0)
     paid = select(CaseRow, Payment.amount_fen).join(Payment, col(Payment.case_id) == col(CaseRow.id))

@@ -45,6 +45,8 @@ def prefect_environment() -> None:
         PREFECT_HOME.mkdir(parents=True, exist_ok=True)
         os.environ["PREFECT_HOME"] = str(PREFECT_HOME.resolve())
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # the local API starts in seconds on an idle machine, far slower on a busy one: never fail the first run
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def serve_flows(
