@@ -117,6 +117,7 @@ def commit_step(
     values.update(event_seq=event.seq, head_hash=event.hash)
     new_case = case.event_seq == 1 and completed == "opening_application"
     _write_case(session, case, values, event)
+    rt.hot.keep(case, run, snapshot, rt.clock)  # taken by the next command only if the row still holds it
     open_tasks = open_tasks if open_tasks is not None else projections.open_human_tasks(session, case.id)
     outbox.enqueue_for_step(  # in this transaction: a refused command enqueues nothing
         session, case, event_type, completed, payload, report, view, open_tasks, now,
