@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Annotated
 
 import typer
@@ -42,22 +43,32 @@ def serve(
         bool,
         typer.Option(help="also run the machinery's Prefect flows (timers, SLA, notifications, payments)"),
     ] = True,
+    web: Annotated[bool, typer.Option(help="serve the web app (--no-web: a flows-only worker)")] = True,
 ) -> None:
     """Serve the web app (inbox, task pages, JSON API) and the machinery's flows until Ctrl-C."""
     console = Console()
     try:
         settings = Settings.from_env()
-        app = create_app(settings)
+        app = create_app(settings) if web else None
     except (OperatorFileError, RuntimeError) as bad:
         Console(stderr=True).print(f"[red]无法启动[/red] {bad}", highlight=False)
         raise typer.Exit(2) from None
-    console.print(sign_ins(app.state.rt))
+    if app is not None:
+        console.print(sign_ins(app.state.rt))
     machinery = start_flows(settings) if flows else None
     if machinery is not None:
-        console.print("后台流程（Prefect）：定时器、SLA 催办、通知发送、支付与对账、月度报表（var/prefect）")
-    console.print(f"[bold]subsidyflow[/bold] 已启动：请用浏览器打开 http://{host}:{port}/ （Ctrl-C 停止）")
+        console.print("后台流程（Prefect）：定时器、SLA 催办、通知发送、支付与对账、月度报表")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        if app is not None:
+            console.print(
+                f"[bold]subsidyflow[/bold] 已启动：请用浏览器打开 http://{host}:{port}/ （Ctrl-C 停止）"
+            )
+            uvicorn.run(app, host=host, port=port, log_level="warning")
+        elif machinery is not None:
+            console.print("[bold]subsidyflow[/bold] 后台流程已启动（Ctrl-C 停止）")
+            signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop: as Ctrl-C
+            while machinery[0].is_alive():
+                machinery[0].join(timeout=0.5)
     except KeyboardInterrupt:  # uvicorn hands Ctrl-C back once it has shut down
         pass
     finally:
@@ -66,3 +77,7 @@ def serve(
             stop.set()  # the flow run in progress ends, then the thread
             thread.join(timeout=FLOWS_STOP_TIMEOUT)
     console.print("已停止。")
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
