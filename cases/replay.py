@@ -57,16 +57,37 @@ def replay_case(session: Session, case_id: int) -> ReplayReport:
     history = event_log.events(session, case_id)
     found = [*chain_findings(case_id, history), *row_findings(case, history)]
     try:
-        deployment = stored_deployment(session, case.deployment_id, fresh=True)
+        deployment, moves = deployments_of(session, case, history)
     except Refused as refused:
         found.append(Finding("deployment", None, refused.first.message))
         return ReplayReport(case_id, len(history), tuple(found))
     if not any(f.kind in ("missing", "edited", "reordered") for f in found):
-        found += _rebuild(deployment, history)[1]
+        found += _rebuild(deployment, history, moves)[1]
     return ReplayReport(case_id, len(history), tuple(found))
 
 
-def _rebuild(deployment: Deployment, history: Sequence[CaseEvent]) -> tuple[CaseRun | None, list[Finding]]:
+def deployments_of(
+    session: Session, case: CaseRow, history: Sequence[CaseEvent]
+) -> tuple[Deployment, dict[str, Deployment]]:
+    """The deployment a case was filed on and each one a `migrated` event moved it to, verified by hash."""
+    moves = [e.payload for e in history if e.type == "migrated" and isinstance(e.payload, Mapping)]
+    first = str(moves[0]["from_deployment"]) if moves else case.deployment_id
+    targets = {
+        str(m["to_deployment"]): stored_deployment(session, str(m["to_deployment"]), fresh=True)
+        for m in moves
+    }
+    return stored_deployment(session, first, fresh=True), targets
+
+
+def _migrated(run: CaseRun, payload: Mapping[str, Any], moves: Mapping[str, Deployment]) -> CaseRun:
+    """The same engine state re-read on the deployment a `migrated` event moved the case to."""
+    target = moves[str(payload["to_deployment"])]
+    return CaseRun.load(target, run.snapshot(), target.environment, run.workflow.script_engine.clock)
+
+
+def _rebuild(
+    deployment: Deployment, history: Sequence[CaseEvent], moves: Mapping[str, Deployment] | None = None
+) -> tuple[CaseRun | None, list[Finding]]:
     """The engine state after re-running the events, and the first step that differs from the record."""
     environment = deployment.environment
     run: CaseRun | None = None
@@ -92,6 +113,8 @@ def _rebuild(deployment: Deployment, history: Sequence[CaseEvent]) -> tuple[Case
                 run.deliver(payload["message"], payload["payload"])
             elif event.type in ("timers_fired", "objection_joined"):
                 run.fire_due_timers()
+            elif event.type == "migrated":
+                run = _migrated(run, payload, moves or {})
             matches = run is not None and run.digest() == event.digest
         except Exception as failed:  # an event the engine cannot re-apply: a finding, never a crash
             detail = f"第 {event.seq} 个事件（{event.type}）无法重放：{type(failed).__name__}"
@@ -150,11 +173,11 @@ def as_of(session: Session, case_id: int, instant: datetime) -> CaseAsOf:
     tasks: tuple[ReadyTask, ...] = ()
     if not found:
         try:
-            deployment = stored_deployment(session, case.deployment_id, fresh=True)
+            deployment, moves = deployments_of(session, case, history)
         except Refused as refused:
             found.append(Finding("deployment", None, refused.first.message))
         else:
-            run, diverged = _rebuild(deployment, before)
+            run, diverged = _rebuild(deployment, before, moves)
             found += diverged
             if run is not None and not diverged:
                 tasks = run.view().ready

@@ -15,6 +15,7 @@ from cases.wiring import OperatorFileError, Settings
 from cli.audit import audit_app
 from cli.deploy import deploy
 from cli.documents import documents
+from cli.migrate import migrate_command
 from cli.plan import plan_app
 from cli.records import records_app
 from cli.replay_command import replay
@@ -148,6 +149,7 @@ def demo(
 
 app.command()(replay)
 app.command()(deploy)
+app.command("migrate")(migrate_command)
 app.command()(documents)
 app.command()(serve)
 
