@@ -124,7 +124,11 @@ class _Model:
             outgoing = [f for f in flows.values() if f.get("sourceRef") == gateway.get("id")]
             if len(outgoing) < 2 or gateway.get("default") in flows:  # noqa: PLR2004 - a branch needs two
                 continue
-            bare = [f.get("id") or "?" for f in outgoing if not any(_children(f, "conditionExpression"))]
+            bare = [
+                f.get("id") or "?"
+                for f in outgoing
+                if next(_children(f, "conditionExpression"), None) is None
+            ]
             if bare:
                 self.refuse(
                     gateway, f"排他网关既没有默认流，出口 {'、'.join(bare)} 也没有条件：请设默认流或补全条件"
