@@ -202,7 +202,8 @@ def unary_test(text: str | None, cell: str = "?") -> UnaryTest:
     stripped = (text or "").strip()
     if stripped in ("", "-"):
         return UnaryTest(None)
-    if _QUESTION_MARK.search(stripped):  # SpiffWorkflow's own form over `?` (no FEEL meaning): kept as written
+    # SpiffWorkflow's own form over `?` (no FEEL meaning): kept as written
+    if _QUESTION_MARK.search(stripped):
         return UnaryTest(stripped)
     return _Parser(stripped, cell).cell()
 
