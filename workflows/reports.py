@@ -226,3 +226,12 @@ def monthly_report_files(
             keep(session, period, fmt, content, rt.now())
         session.commit()
     return kept(rt, period)
+
+
+def report_file(session: Session, period: str, fmt: str) -> ReportFile | None:
+    """A kept monthly report (the web app's download: ``filename``, ``content``, ``sha256``), or None."""
+    return session.exec(
+        select(ReportFile).where(
+            ReportFile.kind == MONTHLY, ReportFile.period == period, ReportFile.format == fmt
+        )
+    ).first()
