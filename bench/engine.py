@@ -28,6 +28,7 @@ from sqlmodel import col, select
 from bpmn.clock import VirtualClock
 from bpmn.engine import CaseRun
 from cases import commands
+from cases.hot_runs import HotRuns
 from cli import scenario_run
 from cli.scenario_file import parse_scenario
 from cli.scenario_run import ScenarioRun
@@ -62,16 +63,20 @@ def _timed(samples: list[float], fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def product_commands(
-    db_url: str, cases: int, calendar: BusinessCalendar
+    db_url: str, cases: int, calendar: BusinessCalendar, *, hot: bool = True
 ) -> tuple[list[float], list[float], list[float]]:
-    """Play the happy path `cases` times; time every task command and every bare engine step."""
+    """Play the happy path `cases` times; time every task command and every bare engine step.
+
+    ``hot``: commands continue on the live instance the previous command of the process committed
+    (cases/hot_runs.py, what production does); otherwise every command deserializes the snapshot.
+    """
     text = HAPPY.read_text(encoding="utf-8")
     scenario = parse_scenario(text, HAPPY.name)
     product: list[float] = []
     bare: list[float] = []
     stock: list[float] = []
-    original = scenario_run.submit_task
-    scenario_run.submit_task = _timed(product, commands.submit_task)  # type: ignore[assignment]
+    original = commands.submit_task
+    scenario_run.submit_task = _timed(product, commands.submit_task)  # type: ignore[attr-defined]
     try:
         # One engine for the whole run, as a server has: SQLAlchemy's statement cache is per engine.
         if db_url.startswith("sqlite:///"):
@@ -85,6 +90,8 @@ def product_commands(
             # each case its own trainees (the identity seed is the file's text): the database keeps growing
             unique = f"{text}\n# bench case {i}\n"
             run = ScenarioRun(scenario, unique, calendar, engine=engine)
+            if not hot:
+                run.rt.hot = HotRuns(kept=0)  # nothing kept: every command deserializes
             assert run.run()["ok"]
             reference, plain = bare_steps(run)
             bare += reference
@@ -92,7 +99,7 @@ def product_commands(
         drop_schema(engine)  # leave the database as found
         engine.dispose()
     finally:
-        scenario_run.submit_task = original  # type: ignore[assignment]
+        scenario_run.submit_task = original  # type: ignore[attr-defined]
     return product, bare, stock
 
 
@@ -231,11 +238,14 @@ def main() -> None:
     ):
         table.add_column(column, justify="right")
     with tempfile.TemporaryDirectory() as tmp:
-        targets = [("SQLite (file, WAL)", f"sqlite:///{tmp}/bench.db")]
+        targets = [
+            ("SQLite (file, WAL), hot instances", f"sqlite:///{tmp}/bench.db", True),
+            ("SQLite (file, WAL), deserialize every command", f"sqlite:///{tmp}/bench.db", False),
+        ]
         if not args.no_postgres:
-            targets.append(("PostgreSQL", args.postgres))
-        for label, url in targets:
-            product, bare, stock = product_commands(url, args.cases, calendar)
+            targets.append(("PostgreSQL, hot instances", args.postgres, True))
+        for label, url, hot in targets:
+            product, bare, stock = product_commands(url, args.cases, calendar, hot=hot)
             p50, p99 = statistics.median(product), _percentile(product, 99)
             b50, b99 = statistics.median(bare), _percentile(bare, 99)
             s50, s99 = statistics.median(stock), _percentile(stock, 99)
@@ -250,9 +260,9 @@ def main() -> None:
     for key, values in sorted(BY_TASK.items(), key=lambda kv: -statistics.median(kv[1])):
         per_task.add_row(key, f"{statistics.median(values):.2f}")
     console.print(per_task)
-    ours, stock = snapshot_sizes(calendar)
+    ours, stock_size = snapshot_sizes(calendar)
     console.print(
-        f"snapshot of a paid case: {ours / 1024:.1f} KiB (spec by reference) vs {stock / 1024:.1f} KiB (stock serializer, spec inside)"
+        f"snapshot of a paid case: {ours / 1024:.1f} KiB (spec by reference) vs {stock_size / 1024:.1f} KiB (stock serializer, spec inside)"
     )
     rate, played = scenarios_per_second(calendar)
     console.print(f"whole example scenarios: {rate:.1f} per second ({played} played, in-memory SQLite)")

@@ -81,6 +81,11 @@ class HotRuns:
         self.hits += 1
         return entry.run
 
+    def __len__(self) -> int:
+        """Instances kept now."""
+        with self._lock:
+            return len(self._entries)
+
     def clear(self) -> None:
         """Forget every instance."""
         with self._lock:

@@ -121,7 +121,7 @@ def _stage_days(
 
 def play_stream(
     stream: Stream, policy: Policy, calendar: BusinessCalendar, *, keep_results: bool = False,
-    quota_pct: int = FULL_QUOTA, replay: bool = False,
+    quota_pct: int = FULL_QUOTA, replay: bool = False, inspect: Callable[[ScenarioRun], None] | None = None,
 ) -> StreamOutcome:  # fmt: skip
     """Play one stream through the scenario runner; its cases' outcomes."""
     mapping = dict(stream.scenario)
@@ -170,6 +170,8 @@ def play_stream(
                 if replay and case_id is not None and not replay_case(session, case_id).ok
             ]  # fmt: skip
         plan_lines = scenario.fixtures.plan
+        if inspect is not None:  # benchmarks: look at the played database before it is thrown away
+            inspect(run)
         return StreamOutcome(
             institution=stream.institution, status=row.status if row else None,
             quota=plan_lines[0].quota if plan_lines else None, quota_used=quota_used, cases=cases,
