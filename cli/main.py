@@ -22,6 +22,7 @@ from cli.replay_command import replay
 from cli.roster import roster_app
 from cli.scenario_file import ScenarioMalformed, read_scenario
 from cli.serve import serve
+from cli.simulate import simulate
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
 
@@ -152,6 +153,7 @@ app.command()(deploy)
 app.command("migrate")(migrate_command)
 app.command()(documents)
 app.command()(serve)
+app.command()(simulate)
 
 
 if __name__ == "__main__":  # pragma: no cover
