@@ -14,7 +14,7 @@ from math import gcd
 import pytest
 
 from domain.eligibility import AgeLimits, birth_date, birth_window, is_eligible, is_male
-from domain.idnumber import IdentityGenerator, _coprime_stride, id_number_problem
+from domain.idnumber import IdentityGenerator, _coprime_stride, check_digit, id_number_problem
 from domain.records import Trainee
 
 LIMITS = AgeLimits(16, 60, 55)  # 002 / policy defaults: 16 to under 60 (men) / 55 (women)
@@ -48,6 +48,12 @@ def test_a_stride_is_coprime_with_its_space_and_in_its_upper_two_thirds(space: i
         assert space // 3 <= stride <= space - 1
     if space == 12:  # noqa: PLR2004 - 4..10 moved up to the next coprime: 5, 7 or 11, each drawn
         assert set(strides) == {5, 7, 11}
+
+
+def test_strides_are_drawn_from_a_third_of_the_space_to_two_below_it() -> None:
+    """randrange(4, 11) for a space of 12: the draws of a seed are pinned (a seed's roster is)."""
+    rng = random.Random("strides")  # noqa: S311 - reproducible test data
+    assert [_coprime_stride(rng, 12) for _ in range(12)] == [11, 11, 5, 5, 11, 7, 11, 11, 5, 5, 7, 7]
 
 
 def test_given_names_of_one_and_of_two_characters_both_occur() -> None:
@@ -94,11 +100,15 @@ def test_a_window_of_one_day_gives_births_on_that_day() -> None:
 
 
 def test_a_window_of_two_days_uses_both_days_and_no_other_and_never_repeats() -> None:
-    """1000 numbers (two days × 500 sequence codes): 200 trainees fill both days, each number once."""
+    """1000 numbers (two days × 500 sequence codes): 600 trainees fill both days, each number once.
+
+    The walk repeats its sequence codes after 500 slots, so beyond 500 trainees a number comes round again
+    on the same day: the generator skips the numbers it has issued.
+    """
     earliest, today = _window_of(2)
-    people = IdentityGenerator("two").trainees(200, on=ON, limits=LIMITS, today=today)
+    people = IdentityGenerator("two").trainees(600, on=ON, limits=LIMITS, today=today)
     assert {birth_date(p.id_number) for p in people} == {earliest, today}
-    assert len({p.id_number for p in people}) == 200  # noqa: PLR2004
+    assert len({p.id_number for p in people}) == 600  # noqa: PLR2004
 
 
 def test_an_exhausted_generator_says_so_in_full() -> None:
@@ -107,3 +117,19 @@ def test_an_exhausted_generator_says_so_in_full() -> None:
     with pytest.raises(RuntimeError) as refused:
         gen.next_trainee()
     assert str(refused.value) == "身份证号生成已用尽：本生成器可生成的号码都已发出"
+
+
+def test_the_id_number_refusals_word_for_word() -> None:
+    """GB 11643: an empty number and an unknown area code (GB/T 2260) are named in full."""
+    assert id_number_problem(" ", today=TODAY) == "身份证号未填写，请填写18位居民身份证号"
+    assert id_number_problem("999999199003070017", today=TODAY) == (
+        "身份证号前六位 999999 不是有效的行政区划代码（GB/T 2260），请核对后重新填写"
+    )
+
+
+def test_born_on_1_january_1900_is_the_earliest_valid_birth() -> None:
+    assert id_number_problem("410881190001010509", today=TODAY) is None
+    first17 = "41088118991231050"
+    assert id_number_problem(first17 + check_digit(first17), today=TODAY) == (
+        "身份证号中的出生日期 1899-12-31 早于1900年，请核对后重新填写"
+    )

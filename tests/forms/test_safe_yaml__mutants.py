@@ -51,6 +51,35 @@ def test_a_file_of_exactly_the_limit_is_read_whole(tmp_path: Path) -> None:
     assert read_limited(path) == b"#" * MAX_FILE_BYTES
 
 
+class _Endless:
+    """A file that never ends (a device, a pipe): only a bounded read returns."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    def open(self, mode: str) -> _Endless:
+        assert mode == "rb"
+        return self
+
+    def __enter__(self) -> _Endless:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def read(self, size: int | None = None) -> bytes:
+        assert size is not None and size >= 0, "an unbounded read of an endless file"
+        self.asked.append(size)
+        return b"#" * size
+
+
+def test_a_file_above_the_limit_is_refused_without_reading_all_of_it() -> None:
+    endless = _Endless()
+    with pytest.raises(YamlRefused, match="文件过大"):
+        read_limited(endless)  # type: ignore[arg-type]
+    assert endless.asked == [MAX_FILE_BYTES + 1]
+
+
 def test_a_file_one_byte_above_the_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
     path.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
@@ -130,6 +159,12 @@ def test_one_level_more_is_refused_naming_its_line(text: str, line: int) -> None
     with pytest.raises(YamlRefused) as refused:
         load(text)
     assert (refused.value.line, refused.value.message) == (line, "嵌套层数超过 50 层：请减少列表/映射的嵌套")
+
+
+def test_closing_a_level_goes_back_one_level_not_to_the_top() -> None:
+    """40 levels, an empty list closed inside them, then 11 more: 51 levels, refused."""
+    with pytest.raises(YamlRefused, match="嵌套层数超过 50 层"):
+        load("[" * 40 + "[], " + "[" * 11 + "]" * 11 + "]" * 40)
 
 
 def test_siblings_do_not_add_up_to_depth() -> None:
@@ -238,6 +273,12 @@ def _error(text: str) -> yaml.YAMLError:
 
 def test_a_control_character_is_named_by_its_code_and_line() -> None:
     text = "a: 1\nb: 2\nc: \x07\n"
+    described = describe(_error(text), text)
+    assert (described.line, described.message) == (3, "含有不允许的字符（#x0007），请删除控制字符")
+
+
+def test_a_control_character_after_a_leading_blank_line_counts_that_line() -> None:
+    text = "\na: 1\nb: \x07\n"
     described = describe(_error(text), text)
     assert (described.line, described.message) == (3, "含有不允许的字符（#x0007），请删除控制字符")
 
