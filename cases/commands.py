@@ -23,6 +23,7 @@ from cases.runtime import Runtime
 from cases.step import commit_step, log_event
 from domain.calendar import CalendarMissing
 from domain.errors import ErrorCode, Refused, Violation
+from domain.opening import OPENING_FIELDS, name_problems, sort_violations
 from domain.records import OpeningApplication
 from domain.vocab import Role
 from forms.task_definitions import TASKS
@@ -91,7 +92,7 @@ def _submit(
         rt = rt.for_filing(session)
     form = validate(task_key, data, rt.deployment.forms.get(task_key))  # the form as the case pinned it
     if not form.ok or form.value is None:
-        raise Refused(form.errors)
+        raise Refused(_with_name_problems(task_key, data, form.errors))
     try:
         violations = rules.check(rt, session, case, task_key, form.value)
     except CalendarMissing as missing:
@@ -125,6 +126,16 @@ def _submit(
         open_tasks=open_tasks,
     )
     return case.id
+
+
+def _with_name_problems(
+    task_key: str, data: Mapping[str, Any], errors: tuple[Violation, ...]
+) -> list[Violation]:
+    """A form refused by its schema still names its roster names' hidden characters, in form order."""
+    roster = data.get("roster") if isinstance(data, Mapping) else None
+    if task_key != "opening_application" or not isinstance(roster, list):
+        return list(errors)
+    return sort_violations([*errors, *name_problems(roster)], OPENING_FIELDS)
 
 
 def _check_access(

@@ -51,6 +51,17 @@ def check_digit(first17: str) -> str:
     return str(ric.calc_check_digit(first17 + "0"))
 
 
+def birth_readable(number: str, *, today: date) -> bool:
+    """Whether a normalised number, valid or not, holds a real birth date (1900‥today) and a sex digit."""
+    if len(number) != ID_LENGTH or not number[:17].isascii() or not number[:17].isdigit():
+        return False
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return _EARLIEST_BIRTH <= born <= today
+
+
 def id_number_problem(value: str, *, today: date) -> str | None:
     """None for a valid number, else what is wrong with it and what to do, in plain Chinese."""
     number = normalize_id_number(value)

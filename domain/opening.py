@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -12,7 +13,7 @@ from domain.calendar import BusinessCalendar, CalendarMissing
 from domain.deadlines import application_deadline, class_end_limit
 from domain.eligibility import ineligibility
 from domain.errors import ErrorCode, Violation
-from domain.idnumber import id_number_problem, normalize_id_number
+from domain.idnumber import birth_readable, id_number_problem, normalize_id_number
 from domain.plan import PlanBook, check_quota
 from domain.policy import Policy, exact_ratio
 from domain.records import OpeningApplication, Trainee
@@ -177,6 +178,25 @@ def _size(app: OpeningApplication, policy: Policy) -> list[Violation]:
     return found
 
 
+# Characters a name never holds: controls, format characters (zero-width, bidi, tags, soft hyphen),
+# line and paragraph separators — they hide a name's real letters (Additions, version 2).
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def name_problems(roster: Sequence[object]) -> list[Violation]:
+    """invalid_field on every roster name holding a control, zero-width or bidi formatting character."""
+    found = []
+    for i, line in enumerate(roster):
+        name = line.get("name") if isinstance(line, Mapping) else getattr(line, "name", None)
+        if isinstance(name, str) and any(unicodedata.category(ch) in _INVISIBLE for ch in name):
+            text = (
+                f"第{i + 1}名学员的姓名含有看不见的控制字符、零宽字符或文字方向控制符（常见于从网页或其他系统复制），"
+                "请删除后按身份证上的姓名重新输入"
+            )
+            found.append(_violation(ErrorCode.INVALID_FIELD, f"roster[{i}].name", text))
+    return found
+
+
 def _trainee_checks(
     i: int,
     trainee: Trainee,
@@ -186,38 +206,45 @@ def _trainee_checks(
     policy: Policy,
     registry: TrainingRegistry,
     seen: dict[str, int],
-) -> Violation | None:
-    """The first problem of roster line ``i``: a later check is meaningless once one fails."""
+) -> list[Violation]:
+    """Every problem of roster line ``i``'s ID number (none further once the number itself is invalid)."""
     field = f"roster[{i}].id_number"
     who = f"第{i + 1}名学员 {trainee.name}"
+    found: list[Violation] = []
+    number = normalize_id_number(trainee.id_number)
     problem = id_number_problem(trainee.id_number, today=filed_on)
     if problem is not None:
-        return _violation(ErrorCode.ID_NUMBER_INVALID, field, f"{who} 的{problem}")
-    number = normalize_id_number(trainee.id_number)
-    # 002: 法定劳动年龄内 — age in full years on the start date, sex from the 17th digit
-    too_old_or_young = ineligibility(number, on=app.start_date, limits=policy.age_limits)
+        found.append(_violation(ErrorCode.ID_NUMBER_INVALID, field, f"{who} 的{problem}"))
+    # 002: 法定劳动年龄内 — age in full years on the start date, sex from the 17th digit; an invalid
+    # number whose birth date can still be read (a wrong check digit or area code) is checked too
+    readable = problem is None or birth_readable(number, today=filed_on)
+    too_old_or_young = (
+        ineligibility(number, on=app.start_date, limits=policy.age_limits) if readable else None
+    )
     if too_old_or_young is not None:
         text = f"{who} {too_old_or_young}，不在法定劳动年龄内，不能参加补贴性培训，请将其从花名册中移除"
-        return _violation(ErrorCode.TRAINEE_INELIGIBLE, field, text)
+        found.append(_violation(ErrorCode.TRAINEE_INELIGIBLE, field, text))
+    if problem is not None:  # nothing else can be read from an invalid number
+        return found
     if number in seen:
         text = f"{who} 的身份证号与第{seen[number] + 1}名学员重复，同一人只能在花名册中出现一次，请删除重复行"
-        return _violation(ErrorCode.DUPLICATE_IN_ROSTER, field, text)
+        return [*found, _violation(ErrorCode.DUPLICATE_IN_ROSTER, field, text)]
     seen[number] = i
     # 004 (三)1: 学员年度内不得重复培训; 002: 培训补贴每人每年只能享受1次
     year = app.start_date.year
     if registry.trained_in_year(number, year):
         text = f"{who} 在 {year} 年已参加过补贴性培训，每人每年只能参加一次，请将其从花名册中移除"
-        return _violation(ErrorCode.TRAINED_THIS_YEAR, field, text)
+        found.append(_violation(ErrorCode.TRAINED_THIS_YEAR, field, text))
     # 002: 提供规定范围内的5个职业等级、6次培训补贴 — a lifetime cap (policy, off by default)
     cap = policy.max_subsidies_per_person
     if cap is not None and (had := registry.subsidies_count(number)) >= cap:
         text = f"{who} 已享受过 {had} 次培训补贴，每人最多 {cap} 次，已达上限，请将其从花名册中移除"
-        return _violation(ErrorCode.SUBSIDY_CAP_REACHED, field, text)
+        found.append(_violation(ErrorCode.SUBSIDY_CAP_REACHED, field, text))
     # 000: no repeat of the same occupation (policy forbid_repeat_occupation)
     if policy.forbid_repeat_occupation and registry.trained_in_occupation(number, app.occupation):
         text = f"{who} 已参加过“{app.occupation}”的补贴性培训，不能重复参加同一工种培训，请将其从花名册中移除"
-        return _violation(ErrorCode.REPEAT_OCCUPATION, field, text)
-    return None
+        found.append(_violation(ErrorCode.REPEAT_OCCUPATION, field, text))
+    return found
 
 
 def check_opening(
@@ -240,11 +267,10 @@ def check_opening(
         *_size(app, policy),
         *(check_quota(app, plan) if plan is not None else []),
     ]
+    found += name_problems(app.roster)
     seen: dict[str, int] = {}
     for i, trainee in enumerate(app.roster):
-        problem = _trainee_checks(
+        found += _trainee_checks(
             i, trainee, app, filed_on=filed_on, policy=policy, registry=registry, seen=seen
         )
-        if problem is not None:
-            found.append(problem)
     return sort_violations(found, OPENING_FIELDS)

@@ -76,7 +76,11 @@ def test_ineligible_trainee_names_the_row_and_age(make_app: MakeApp, check: Chec
 def test_ineligible_comes_right_after_an_invalid_number_before_duplicates(
     make_app: MakeApp, check: Check
 ) -> None:
-    """Contract v2 form order: id_number_invalid, then trainee_ineligible, then duplicate_in_roster."""
+    """Contract v2 form order: id_number_invalid, then trainee_ineligible, then duplicate_in_roster.
+
+    Every violation of a trainee is listed (the result's ``errors``: all of them); an invalid number
+    stops the checks of its line, since nothing else can be read from it.
+    """
     young = number(date(2012, 1, 1))
     people = (
         Trainee("甲", young, "13900000001", "学生"),
@@ -86,7 +90,10 @@ def test_ineligible_comes_right_after_an_invalid_number_before_duplicates(
     assert codes(check(make_app(roster=people))) == [
         ("trainee_ineligible", "roster[0].id_number"),
         ("trainee_ineligible", "roster[1].id_number"),
+        ("duplicate_in_roster", "roster[1].id_number"),
         ("id_number_invalid", "roster[2].id_number"),
+        # a wrong check digit still tells the birth date: too young, right after the invalid number
+        ("trainee_ineligible", "roster[2].id_number"),
     ]
 
 
@@ -135,7 +142,7 @@ def test_cap_is_off_by_default_and_refuses_at_the_limit(
 
 
 def test_cap_comes_right_after_trained_this_year(make_app: MakeApp, check: Check, policy: Policy) -> None:
-    """Contract v2: trained_this_year is reported first for a person who is both."""
+    """Contract v2: trained_this_year first, the cap right after it, for a person who is both."""
     people = roster(3)
     registry = FakeRegistry(years={(people[0].id_number, 2026)}, subsidies={people[0].id_number: 9})
     capped = policy.with_overrides({"max_subsidies_per_person": 1, "forbid_repeat_occupation": True})
@@ -143,7 +150,9 @@ def test_cap_comes_right_after_trained_this_year(make_app: MakeApp, check: Check
     registry.subsidies[people[1].id_number] = 1
     assert codes(check(make_app(), registry=registry, policy=capped)) == [
         ("trained_this_year", "roster[0].id_number"),
+        ("subsidy_cap_reached", "roster[0].id_number"),
         ("subsidy_cap_reached", "roster[1].id_number"),
+        ("repeat_occupation", "roster[1].id_number"),
     ]
 
 
