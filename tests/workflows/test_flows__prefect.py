@@ -101,9 +101,10 @@ def test_monthly_report_flow_keeps_an_xlsx_and_a_pdf_once(prefect_api: None, dat
     rows = {row[0].value: [c.value for c in row] for row in sheet.iter_rows(min_row=3)}
     assert rows["合计"][5] > 0  # the happy path's subsidy was paid in May
     assert files["pdf"].content.startswith(b"%PDF")
-    if shutil.which("pdftotext"):
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
         text_out = subprocess.run(  # noqa: S603 - fixed arguments
-            ["pdftotext", "-", "-"],
+            [pdftotext, "-", "-"],
             input=files["pdf"].content,
             capture_output=True,
             check=True,  # noqa: S607

@@ -137,3 +137,20 @@ def test_the_monthly_report_counts_the_month_by_institution_and_occupation(
     sheet = load_workbook(io.BytesIO(to_xlsx(march)))["月度进度"]
     rows = [tuple(c.value for c in row) for row in sheet.iter_rows(min_row=3)]
     assert rows == [("济源技师学院", "焊工", 1, 3, 0, 0, 0), ("合计", None, 1, 3, 0, 0, 0)]
+
+
+def test_a_deadline_the_engine_s_sla_timer_already_escalated_is_not_escalated_again(
+    sqlite_db: Engine, clock: VirtualClock
+) -> None:
+    rt, case_id = filed_case(sqlite_db, clock)
+    with Session(sqlite_db) as session:
+        task = session.exec(
+            select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "open")
+        ).one()
+    assert task.due_at is not None
+    clock.move_to(task.due_at + timedelta(seconds=5))
+    assert fire_due_timers(rt, "w1").moved == [case_id]  # the SLA timer: breach recorded, escalation enqueued
+    escalations = len(notifications(sqlite_db, "escalation"))
+    assert escalations > 0
+    assert remind_and_escalate(rt, 2) == {REMINDER: 0, ESCALATION: 0}
+    assert len(notifications(sqlite_db, "escalation")) == escalations
