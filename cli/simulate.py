@@ -52,6 +52,9 @@ def simulate(
     low_satisfaction: Annotated[float, typer.Option(min=0, max=1, help="满意度低于标准的比例")] = 0.01,
     workers: Annotated[int, typer.Option(min=0, help="并行进程数（0：每核一个）")] = 0,
     out: Annotated[Path | None, typer.Option(help="报告目录：写入 simulation.xlsx 与 simulation.pdf")] = None,
+    replay: Annotated[
+        bool, typer.Option(help="模拟后逐案重放事件历史（cases/replay.py），核对每一步的状态摘要")
+    ] = False,
     export: Annotated[
         Path | None, typer.Option(help="把生成的年度按机构写成场景文件（可用 scenario run 逐个复核）")
     ] = None,
@@ -79,8 +82,8 @@ def simulate(
         export.mkdir(parents=True, exist_ok=True)
         for i, stream in enumerate(streams):
             (export / f"{i:05d}.yaml").write_text(stream_text(stream), encoding="utf-8")
-    variants = [Variant("现行方案", current_policy, calendar),
-                Variant("拟议方案", proposed_policy, calendar, quota_pct=quota_pct)]  # fmt: skip
+    variants = [Variant("现行方案", current_policy, calendar, replay=replay),
+                Variant("拟议方案", proposed_policy, calendar, quota_pct=quota_pct, replay=replay)]  # fmt: skip
     n_workers = workers or default_workers()
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -109,3 +112,9 @@ def simulate(
         console.print(
             f"报告已写入 {escape(str(out / 'simulation.xlsx'))} 与 {escape(str(out / 'simulation.pdf'))}"
         )
+    if replay:
+        failed = [c for v in variants for st in v.streams for c in st.replay_failures]
+        verdict = "全部通过" if not failed else f"[red]{len(failed)} 个未通过[/red]：{'、'.join(failed[:10])}"
+        console.print(f"重放核对：{2 * cases} 个案件，{verdict}")
+        if failed:
+            raise typer.Exit(1)

@@ -16,7 +16,6 @@ from openpyxl import Workbook
 from rich.table import Table
 
 from cli.simulation import STAGE_NAMES, STAGES, StreamOutcome
-from domain.errors import ErrorCode
 
 RULE_NAMES = {"opening_review": "开班审核超时", "claim_review": "补贴审核超时", "payment": "拨付超时"}
 STATUS_NAMES = {
@@ -108,14 +107,19 @@ def rows(current: Summary, proposed: Summary) -> list[tuple[str, str, str, str]]
         out.append(
             (
                 "申请被拒（按错误码）",
-                code,
+                _code_label(code),
                 str(current.application_refusals[code]),
                 str(proposed.application_refusals[code]),
             )
         )
     for code in sorted(set(current.other_refusals) | set(proposed.other_refusals)):
         out.append(
-            ("其他被拒步骤", code, str(current.other_refusals[code]), str(proposed.other_refusals[code]))
+            (
+                "其他被拒步骤",
+                _code_label(code),
+                str(current.other_refusals[code]),
+                str(proposed.other_refusals[code]),
+            )
         )
     out += [
         ("金额（万元）", "核定补贴", wan(current.decided_fen), wan(proposed.decided_fen)),
@@ -234,8 +238,17 @@ def write_pdf(path: Path, current: Summary, proposed: Summary, note: str) -> Non
     HTML(string=html).write_pdf(path)
 
 
+CODE_NAMES = {
+    "quota_exceeded": "超出计划名额", "class_too_large": "班级人数超限", "practical_share_low": "实操课时占比不足",
+    "too_late": "申请逾期", "institution_blocked": "机构已暂停或列入黑名单", "trained_this_year": "本年度已参训",
+    "no_such_task": "无此待办", "trainee_ineligible": "学员年龄不符", "duration_too_long": "培训期过长",
+    "invalid_field": "填写有误", "counts_inconsistent": "人数不一致", "subsidy_cap_reached": "补贴次数已满",
+    "project_unpublished": "项目未公布", "calendar_missing": "缺少日历数据", "forbidden": "无权办理",
+    "four_eyes": "复核人与初审人相同", "roster_mismatch": "花名册人数不符", "id_number_invalid": "身份证号无效",
+    "policy_missing": "无生效政策", "integrity": "完整性校验未通过", "conflict": "并发冲突",
+}  # fmt: skip
+
+
 def _code_label(code: str) -> str:
-    try:
-        return ErrorCode(code).value
-    except ValueError:
-        return code
+    """An error code with its Chinese name (the code kept: it is what the API and scenario files show)."""
+    return f"{CODE_NAMES[code]}（{code}）" if code in CODE_NAMES else code
