@@ -21,7 +21,9 @@ def test_simulate_writes_the_comparison_and_every_case_replays(tmp_path: Path) -
     assert answer.exit_code == 0, answer.output
     assert "重放核对：16 个案件，全部通过" in answer.output
     sheet = load_workbook(out / "simulation.xlsx")["对比"]
-    rows = {(r[0], r[1]): (r[2], r[3]) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    rows = {
+        (str(r[0]), str(r[1])): (str(r[2]), str(r[3])) for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
     assert rows[("总量", "案件数")] == ("8", "8")
     current, proposed_refused = rows[("申请被拒（按错误码）", "超出计划名额（quota_exceeded）")]
     assert int(current) == 0 < int(proposed_refused)  # a plan cut to 60 % refuses applications
