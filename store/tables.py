@@ -83,6 +83,8 @@ class TrainingRecord(SQLModel, table=True):
     year: int
     occupation: str = Field(max_length=100)
     source: str = ""
+    # the salted reference of the ID number (store/personal.py): look-ups go by it, not by the number
+    ref: str | None = Field(default=None, index=True, max_length=64)
 
 
 class CaseRow(SQLModel, table=True):
@@ -149,6 +151,8 @@ class RosterEntry(SQLModel, table=True):
     id_number: str = Field(max_length=18)
     phone: str = Field(max_length=30)
     group: str = Field(max_length=50)
+    # the salted reference of the ID number (store/personal.py): look-ups go by it, not by the number
+    ref: str | None = Field(default=None, index=True, max_length=64)
 
 
 class HumanTask(SQLModel, table=True):

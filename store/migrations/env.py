@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import store.personal_tables  # noqa: F401 - registers the personal-data tables
 from store import audit_tables, evidence_tables, modeler_tables, orchestration_tables, outbox_tables, tables, web_tables  # noqa: F401 - registers the tables
 
 config = context.config

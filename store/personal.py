@@ -1,0 +1,221 @@
+"""The personal-data vault: salted references in the log, encrypted values apart (个人信息保护法).
+
+A value is stored once under its reference, HMAC-SHA256(salt, kind ‖ normalised value), encrypted
+with Fernet. Events and lookups carry only the reference; the ciphertext enters no hash, so erasing
+it leaves every chain verifiable. The key and the salt come from one key file (``Settings``'s
+`SUBSIDYFLOW_DATA_KEY`, default var/data_key, generated 0600 on first use); a throw-away database
+(scenarios, tests) gets a key made in memory and a salt from a fixed seed, so its references, hence
+its history hashes, are the same on every run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import unicodedata
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import Connection, Engine, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from domain.idnumber import normalize_id_number
+from forms.personal import ITEMS, kind_of, personal_paths
+from store.personal_tables import PersonalData, PersonalRead
+
+PD = "$pd"  # a personal value in an event's form: {"$pd": ref}
+DATA_KEY_ENV = "SUBSIDYFLOW_DATA_KEY"
+DEFAULT_KEY_PATH = Path("var") / "data_key"
+THROWAWAY_SEED = "subsidyflow: throw-away database"
+_SALT_LABEL = b"subsidyflow personal-data HMAC salt"
+
+
+@dataclass(frozen=True, slots=True)
+class Keyring:
+    """The Fernet key that encrypts personal values and the salt of their references."""
+
+    key: bytes = field(repr=False)
+    salt: bytes = field(repr=False)
+
+    @classmethod
+    def from_file(cls, path: Path) -> Keyring:
+        """The keyring of a key file, generated (0600) when absent; the salt derives from the key."""
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another process made it first: use theirs
+            else:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(Fernet.generate_key())
+        key = path.read_bytes().strip()
+        try:
+            raw = base64.urlsafe_b64decode(key)
+            Fernet(key)
+        except ValueError:
+            raise ValueError(f"{path}: 不是有效的数据加密密钥（应为 Fernet 密钥，32 字节 base64）") from None
+        return cls(key, hmac.new(raw, _SALT_LABEL, hashlib.sha256).digest())
+
+    @classmethod
+    def ephemeral(cls, seed: str = THROWAWAY_SEED) -> Keyring:
+        """A key made in memory with a salt from ``seed``: references repeat run after run, values do not."""
+        return cls(Fernet.generate_key(), hashlib.sha256(seed.encode()).digest())
+
+    def ref(self, kind: str, value: str) -> str:
+        """The reference of a value: HMAC-SHA256(salt, kind ‖ NUL ‖ normalised value), hex."""
+        message = f"{kind}\x00{normalise(kind, value)}".encode()
+        return hmac.new(self.salt, message, hashlib.sha256).hexdigest()
+
+    def encrypt(self, value: str) -> str:
+        """The value encrypted at rest."""
+        return Fernet(self.key).encrypt(value.encode()).decode()
+
+    def decrypt(self, token: str) -> str | None:
+        """The value, None when this key cannot open it."""
+        try:
+            return Fernet(self.key).decrypt(token.encode()).decode()
+        except InvalidToken:
+            return None
+
+
+def normalise(kind: str, value: str) -> str:
+    """The value as compared: an ID number narrowed (full-width digits, x → X), others NFKC and trimmed."""
+    if kind == "id_number":
+        return normalize_id_number(value)
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+_KEYRINGS: weakref.WeakKeyDictionary[Engine, Keyring] = weakref.WeakKeyDictionary()
+
+
+def attach(engine: Engine, keyring: Keyring) -> None:
+    """Use this keyring for every session on ``engine`` (wiring does it from the settings)."""
+    _KEYRINGS[engine] = keyring
+
+
+def keyring_of(bind: Engine | Connection) -> Keyring:
+    """The keyring of an engine: attached, else a throw-away one (in-memory SQLite), else the key file."""
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    found = _KEYRINGS.get(engine)
+    if found is None:
+        memory = engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:")
+        path = os.environ.get(DATA_KEY_ENV) or str(DEFAULT_KEY_PATH)
+        found = Keyring.ephemeral() if memory else Keyring.from_file(Path(path))
+        _KEYRINGS[engine] = found
+    return found
+
+
+def keyring(session: Session) -> Keyring:
+    """The keyring of the session's database."""
+    bind = session.get_bind()
+    assert isinstance(bind, Engine | Connection)  # noqa: S101 - sessions are bound to an engine
+    return keyring_of(bind)
+
+
+def ref_of(session: Session, kind: str, value: str) -> str:
+    """The reference a value has (or would have) in this database."""
+    return keyring(session).ref(kind, value)
+
+
+def put(session: Session, kind: str, value: str, at: datetime) -> str:
+    """Store a value (once; an erased one is filled again) and return its reference."""
+    ring = keyring(session)
+    ref = ring.ref(kind, value)
+    row = {"ref": ref, "kind": kind, "ciphertext": ring.encrypt(normalise(kind, value)), "created_at": at}
+    dialect = session.get_bind().dialect.name
+    table: Any = PersonalData.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    session.execute(insert.values(row).on_conflict_do_nothing(index_elements=["ref"]))
+    session.execute(
+        update(table)
+        .where(col(PersonalData.ref) == ref, col(PersonalData.ciphertext).is_(None))
+        .values(ciphertext=row["ciphertext"], erased_at=None)
+    )
+    return ref
+
+
+def _replace(value: Any, path: Sequence[str], change: Any) -> Any:
+    """``value`` with the leaves at ``path`` passed through ``change`` (a copy; the input is not touched)."""
+    if not path:
+        return change(value)
+    head, rest = path[0], path[1:]
+    if head == ITEMS:
+        return [_replace(v, rest, change) for v in value] if isinstance(value, list) else value
+    if isinstance(value, Mapping) and head in value:
+        return {**value, head: _replace(value[head], rest, change)}
+    return value
+
+
+def tokenise(session: Session, form_id: str, form: Mapping[str, Any], at: datetime) -> dict[str, Any]:
+    """The form with each personal value stored in the vault and replaced by ``{"$pd": ref}``."""
+    result: Any = dict(form)
+    for path in personal_paths(form_id):
+        kind = kind_of(path)
+
+        def stored(value: Any, kind: str = kind) -> Any:
+            if not isinstance(value, str) or not value.strip():
+                return value
+            return {PD: put(session, kind, value, at)}
+
+        result = _replace(result, path, stored)
+    return dict(result)
+
+
+def refs_in(value: Any) -> list[str]:
+    """Every reference in a form, in the order met."""
+    if isinstance(value, Mapping):
+        if set(value) == {PD}:
+            return [str(value[PD])]
+        return [r for v in value.values() for r in refs_in(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in refs_in(v)]
+    return []
+
+
+def reveal(session: Session, refs: Iterable[str]) -> dict[str, str | None]:
+    """The value of each reference; None for one erased (or not in this vault)."""
+    wanted = sorted(set(refs))
+    ring = keyring(session)
+    found: dict[str, str | None] = dict.fromkeys(wanted)
+    rows = session.exec(select(PersonalData).where(col(PersonalData.ref).in_(wanted))) if wanted else ()
+    for row in rows:
+        found[row.ref] = ring.decrypt(row.ciphertext) if row.ciphertext is not None else None
+    return found
+
+
+def record_reads(
+    session: Session,
+    refs: Iterable[str],
+    *,
+    reader: str,
+    role: str,
+    purpose: str,
+    case_id: int | None,
+    at: datetime,
+) -> None:
+    """Record that ``reader`` read these values."""
+    for ref in dict.fromkeys(refs):
+        session.add(PersonalRead(ref=ref, reader=reader, role=role, purpose=purpose, case_id=case_id, at=at))
+
+
+def erase(session: Session, refs: Iterable[str], at: datetime) -> int:
+    """Clear the ciphertext of these values (kept: the reference and when it was erased); how many."""
+    wanted = sorted(set(refs))
+    if not wanted:
+        return 0
+    table: Any = PersonalData.__table__  # type: ignore[attr-defined]
+    done = session.execute(
+        update(table)
+        .where(col(PersonalData.ref).in_(wanted), col(PersonalData.ciphertext).is_not(None))
+        .values(ciphertext=None, erased_at=at)
+    )
+    return int(getattr(done, "rowcount", 0) or 0)
