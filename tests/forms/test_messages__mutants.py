@@ -72,3 +72,17 @@ def test_unknown_fields_of_a_form_without_properties_are_each_named() -> None:
     pinned = {"type": "object", "title": "异议", "additionalProperties": False}
     errors = validate("objection", {"text": "未参训"}, pinned).errors
     assert [(e.field, e.message) for e in errors] == [("text", "不认识的字段 text，请删除")]
+
+
+def test_an_item_a_pinned_form_forbids_outright_is_refused_in_plain_words() -> None:
+    """A boolean subschema (``items: false``) in a deployment's form: the list is refused, not a crash."""
+    pinned = {
+        "type": "object",
+        "title": "异议",
+        "properties": {
+            "text": {"type": "string", "title": "异议内容"},
+            "tags": {"type": "array", "title": "标签", "items": False},
+        },
+    }
+    errors = validate("objection", {"text": "未参训", "tags": ["x"]}, pinned).errors
+    assert [(e.field, e.message) for e in errors] == [("tags", "标签 填写有误，请按说明修改：")]
