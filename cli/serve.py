@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from cases.runtime import Runtime
 from cases.wiring import OperatorFileError, Settings
 from cli.demo import DEMO_PASSWORD
+from cli.deploy import play_scenario
 from store.tables import UserRow
 from web.app import create_app
 from web.session import ROLE_TITLES
@@ -49,7 +50,7 @@ def serve(
     console = Console()
     try:
         settings = Settings.from_env()
-        app = create_app(settings) if web else None
+        app = create_app(settings, scenario_check=play_scenario) if web else None
     except (OperatorFileError, RuntimeError) as bad:
         Console(stderr=True).print(f"[red]无法启动[/red] {bad}", highlight=False)
         raise typer.Exit(2) from None

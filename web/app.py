@@ -17,17 +17,18 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
+from cases.deploy import ScenarioCheck
 from cases.runtime import Runtime
 from cases.wiring import Settings, runtime
 from web.rendering import render
-from web.routes import admin, api, applicant, auth, cases, inbox, notices, tasks
+from web.routes import admin, api, applicant, auth, cases, inbox, modeler, notices, tasks
 from web.session import CsrfRefused, SignInRequired, csrf_protect
 
 SECRET_ENV = "SUBSIDYFLOW_SECRET_KEY"  # noqa: S105 - the name of the variable, not a secret
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 STATIC = Path(__file__).resolve().parent / "static"
 # npm package → the folder of it the app serves under /assets/<package>/
-ASSETS = {"htmx.org": "dist", "bpmn-js": "dist"}
+ASSETS = {"htmx.org": "dist", "bpmn-js": "dist", "dmn-js": "dist"}
 SESSION_HOURS = 10
 
 
@@ -61,8 +62,17 @@ def _handlers(app: FastAPI) -> None:
         return render(request, "error.html", {"message": message}, status_code=403)
 
 
-def create_app(settings: Settings, *, rt: Runtime | None = None, secret_key: str | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    rt: Runtime | None = None,
+    secret_key: str | None = None,
+    scenario_check: ScenarioCheck | None = None,
+) -> FastAPI:
     """The web app on the settings' database, policy and calendar (``rt``: a runtime made already).
+
+    ``scenario_check`` plays one scenario on a candidate (the modeler's "run the scenarios" and deploy:
+    `subsidyflow serve` passes the CLI's player; without it those buttons say it is not configured).
 
     The session key comes from `SUBSIDYFLOW_SECRET_KEY` (set it when several web processes serve one
     database); without it each process makes its own, and sessions end when it restarts.
@@ -73,6 +83,7 @@ def create_app(settings: Settings, *, rt: Runtime | None = None, secret_key: str
         dependencies=[Depends(csrf_protect)],
     )
     app.state.rt = rt if rt is not None else runtime(settings)
+    app.state.scenario_check = scenario_check
     key = secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
     app.add_middleware(
         SessionMiddleware,
@@ -84,9 +95,10 @@ def create_app(settings: Settings, *, rt: Runtime | None = None, secret_key: str
     )
     _assets(app)
     _handlers(app)
-    for module in (auth, inbox, tasks, api, cases, notices, applicant, admin):
+    for module in (auth, inbox, tasks, api, cases, notices, applicant, admin, modeler):
         app.include_router(module.router)
     app.add_exception_handler(admin.AdminOnly, admin.refuse_non_admin)
+    app.add_exception_handler(modeler.OwnerOnly, modeler.refuse_non_owner)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> JSONResponse:
