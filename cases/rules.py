@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cases.evidence import evidence_violations
 from cases.runtime import Runtime
 from domain import headcount
 from domain.assessment import check_assessment_request
@@ -57,7 +58,13 @@ def _opening_count(case: CaseRow | None) -> int:
 def check(
     rt: Runtime, session: Session, case: CaseRow | None, task_key: str, value: TaskInput
 ) -> list[Violation]:
-    """Every rule violation of this submission, in form order (empty: accepted)."""
+    """Every rule violation of this submission, in form order (empty: accepted; evidence is the last field)."""
+    return [*_check(rt, session, case, task_key, value), *evidence_violations(session, case, value)]
+
+
+def _check(
+    rt: Runtime, session: Session, case: CaseRow | None, task_key: str, value: TaskInput
+) -> list[Violation]:
     today = rt.today()
     if isinstance(value, OpeningApplication):
         this_case = case.id if case else None

@@ -34,6 +34,7 @@ CALENDAR_ENV = "SUBSIDYFLOW_CALENDAR_FILE"
 ANCHOR_KEY_ENV = "SUBSIDYFLOW_ANCHOR_KEY"  # the operator's Ed25519 key (PEM) signing the daily roots
 GATEWAY_ENV = "SUBSIDYFLOW_GATEWAY_URL"
 REMINDER_DAYS_ENV = "SUBSIDYFLOW_SLA_REMINDER_WORKING_DAYS"
+EVIDENCE_ENV = "SUBSIDYFLOW_EVIDENCE_DIR"  # where evidence files are kept by content hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class Settings:
     smtp_starttls: bool = False
     webhook_hosts: tuple[str, ...] = ()
     anchor_key_file: str | None = None  # None: var/anchor_key.pem, generated (0600) on first use
+    evidence_dir: str | None = None  # None: var/evidence (files by sha256: ab/cdef…)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -67,7 +69,7 @@ class Settings:
         return cls(
             env.get(DATABASE_ENV) or None, env.get(POLICY_ENV) or None, env.get(CALENDAR_ENV) or None,
             env.get(GATEWAY_ENV) or None, int(days), **_notification_env(env),
-            anchor_key_file=env.get(ANCHOR_KEY_ENV) or None,
+            anchor_key_file=env.get(ANCHOR_KEY_ENV) or None, evidence_dir=env.get(EVIDENCE_ENV) or None,
         )  # fmt: skip
 
     def policy(self) -> Policy:
@@ -85,6 +87,10 @@ class Settings:
     def anchor_key_path(self) -> Path:
         """Where the operator's anchor signing key is (`SUBSIDYFLOW_ANCHOR_KEY`; default var/anchor_key.pem)."""
         return Path(self.anchor_key_file) if self.anchor_key_file else Path("var") / "anchor_key.pem"
+
+    def evidence_path(self) -> Path:
+        """Where evidence files are kept by their sha256 (`SUBSIDYFLOW_EVIDENCE_DIR`; default var/evidence)."""
+        return Path(self.evidence_dir) if self.evidence_dir else Path("var") / "evidence"
 
 
 def runtime(

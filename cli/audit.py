@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from cases.anchor_audit import AuditFinding, case_ids, check_case, check_roots
 from cases.anchors import PublishedRoot, proofs, public_key_hex, published_roots, signing_key
+from cases.evidence_audit import evidence_findings
 
 audit_app = typer.Typer(help="外部锚定：每日签名的链头根、第三方导出与核验", no_args_is_help=True)
 _KINDS = {
@@ -27,6 +28,7 @@ _KINDS = {
     "root": "锚定记录不符",
     "rewritten": "公布后历史被改写",
     "chain": "哈希链断裂",
+    "evidence": "证据文件缺失或被改动",
 }
 
 
@@ -127,7 +129,8 @@ def verify(
     trusted = _trusted_key(public_key)
     if trusted is None:
         console.print("[yellow]没有本局公钥（--public-key 或签名密钥文件）：只核对签名本身是否有效[/yellow]")
-    engine = Settings.from_env().database()
+    settings = Settings.from_env()
+    engine = settings.database()
     findings: list[AuditFinding] = []
     with Session(engine) as session:
         roots = _read_published(published) if published is not None else published_roots(session)
@@ -142,6 +145,7 @@ def verify(
             for one in ids:
                 audit = check_case(session, one, good)
                 findings += audit.findings
+                findings += evidence_findings(session, one, settings.evidence_path())
                 events += audit.events
                 anchored += bool(audit.anchored)
                 progress.advance(task)

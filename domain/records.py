@@ -73,6 +73,7 @@ class OpeningDayCheck:
     actual_count: int
     sign_in: SignIn
     materials_kept: bool
+    evidence: tuple[str, ...] = ()  # sha256 of the files attached (签到表, 现场照片)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ class SpotCheck:
     place: str
     teachers_present: int
     attendance: int
+    evidence: tuple[str, ...] = ()  # sha256 of the files attached (签到表, 现场照片, 录像索引)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,7 @@ class AssessmentResult:
     certified_total: int | None = None
     # the real-name list of certificates obtained (None: not given); the counts are derived from it
     certificates: tuple[Certificate, ...] | None = None
+    evidence: tuple[str, ...] = ()  # sha256 of the supporting files attached
 
     @property
     def certified_sum(self) -> int:
@@ -145,6 +148,7 @@ class SubsidyClaim:
 
     claimed_count: int
     commitment: bool
+    evidence: tuple[str, ...] = ()  # sha256 of the supporting files attached
 
 
 @dataclass(frozen=True, slots=True)

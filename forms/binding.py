@@ -84,11 +84,17 @@ def _review(d: Data) -> Review:
     return Review(decision=Decision(d["decision"]), comment=d.get("comment", ""))
 
 
+def _evidence(d: Data) -> tuple[str, ...]:
+    """The hashes of the evidence files the form cites (004 (三)2: 签到记录, 影像资料), in form order."""
+    return tuple(d.get("evidence", ()))
+
+
 def _opening_day_check(d: Data) -> OpeningDayCheck:
     """开班当日检查."""
     return OpeningDayCheck(
-        actual_count=d["actual_count"], sign_in=SignIn(d["sign_in"]), materials_kept=d["materials_kept"]
-    )
+        actual_count=d["actual_count"], sign_in=SignIn(d["sign_in"]), materials_kept=d["materials_kept"],
+        evidence=_evidence(d),
+    )  # fmt: skip
 
 
 def _spot_check(d: Data) -> SpotCheck:
@@ -98,6 +104,7 @@ def _spot_check(d: Data) -> SpotCheck:
         place=d["place"],
         teachers_present=d["teachers_present"],
         attendance=d["attendance"],
+        evidence=_evidence(d),
     )
 
 
@@ -139,12 +146,13 @@ def _assessment_result(d: Data) -> AssessmentResult:
         satisfaction_pct=float(d["satisfaction_pct"]),
         certified_total=d.get("certified_total"),
         certificates=None if certificates is None else tuple(_certificate(c) for c in certificates),
+        evidence=_evidence(d),
     )
 
 
 def _subsidy_claim(d: Data) -> SubsidyClaim:
     """补贴申领; a false commitment passes here and is refused by the domain."""
-    return SubsidyClaim(claimed_count=d["claimed_count"], commitment=d["commitment"])
+    return SubsidyClaim(claimed_count=d["claimed_count"], commitment=d["commitment"], evidence=_evidence(d))
 
 
 def _investigation(d: Data) -> Investigation:

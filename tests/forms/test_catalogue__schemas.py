@@ -14,12 +14,14 @@ from jsonschema import Draft202012Validator
 from domain import vocab
 from forms.catalogue import EVENT_IDS, FORM_IDS, TASK_IDS, field_order, load_schema, schema_for
 
-OPTIONAL = {"comment", "applicant_kind", "credit_code", "project_type", "certified_total", "certificates"}
+OPTIONAL = {"comment", "applicant_kind", "credit_code", "project_type", "certified_total", "certificates",
+            "evidence"}  # evidence: the hashes of the files attached (004 (三)2), optional  # fmt: skip
 # optional in a list item: the trainee of a certificate by roster line or ID number (one of them, domain);
 # a kind's 取证人数 when the list of certificates is given (required otherwise: the form's if/then)
 OPTIONAL_IN_ITEMS = {"row", "id_number", "certified"}
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 WIDGETS = {"text", "textarea", "date", "number", "radio", "select", "checkbox", "checkboxes", "tel", "table"}
+WIDGETS |= {"evidence"}  # the evidence upload (web/static/evidence.js)
 ENUMS: dict[tuple[str, str], type[StrEnum]] = {
     ("opening_application", "schedule"): vocab.Schedule,
     ("opening_application", "level"): vocab.Level,
@@ -142,7 +144,7 @@ def test_schema_for_hands_out_a_copy() -> None:
 
 
 def test_field_order_is_the_form_order() -> None:
-    assert field_order("spot_check") == ("date", "place", "teachers_present", "attendance")
+    assert field_order("spot_check") == ("date", "place", "teachers_present", "attendance", "evidence")
     assert field_order("opening_application")[:4] == (
         "applicant_kind",
         "institution",
@@ -155,6 +157,7 @@ def test_field_order_is_the_form_order() -> None:
         "certified_total",
         "certificates",
         "satisfaction_pct",
+        "evidence",
     )
     assert field_order("opening_application")[-2:] == ("roster", "teaching_plan")
 
