@@ -21,7 +21,7 @@ from cases.deploy import ScenarioCheck
 from cases.runtime import Runtime
 from cases.wiring import Settings, runtime
 from web.rendering import render
-from web.routes import admin, api, applicant, auth, cases, inbox, modeler, notices, tasks
+from web.routes import admin, api, applicant, auth, cases, evidence, inbox, modeler, notices, tasks
 from web.session import CsrfRefused, SignInRequired, csrf_protect
 
 SECRET_ENV = "SUBSIDYFLOW_SECRET_KEY"  # noqa: S105 - the name of the variable, not a secret
@@ -83,6 +83,7 @@ def create_app(
         dependencies=[Depends(csrf_protect)],
     )
     app.state.rt = rt if rt is not None else runtime(settings)
+    app.state.evidence_dir = settings.evidence_path()
     app.state.scenario_check = scenario_check
     key = secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
     app.add_middleware(
@@ -95,7 +96,7 @@ def create_app(
     )
     _assets(app)
     _handlers(app)
-    for module in (auth, inbox, tasks, api, cases, notices, applicant, admin, modeler):
+    for module in (auth, inbox, tasks, api, cases, evidence, notices, applicant, admin, modeler):
         app.include_router(module.router)
     app.add_exception_handler(admin.AdminOnly, admin.refuse_non_admin)
     app.add_exception_handler(modeler.OwnerOnly, modeler.refuse_non_owner)

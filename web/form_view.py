@@ -41,6 +41,8 @@ def _options(schema: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 def _kind(schema: Mapping[str, Any]) -> str:
     widget = str(schema.get("x-ui", {}).get("widget", ""))
     kind = schema.get("type")
+    if widget == "evidence":  # the hashes of uploaded files (web/static/evidence.js)
+        return "evidence"
     if kind == "array":
         return "table" if schema.get("items", {}).get("type") == "object" else "checkboxes"
     if "enum" in schema:
@@ -66,6 +68,14 @@ def _field(
     kind = _kind(schema)
     label, help_text = str(schema.get("title", name)), str(schema.get("description", ""))
     suffix = str(schema.get("x-ui", {}).get("suffix", ""))
+    if kind == "evidence":  # one row per cited hash, so that an error at evidence[i] is shown in place
+        kinds = tuple((str(k), str(k)) for k in schema.get("x-ui", {}).get("kinds", ()))
+        cited = [h for h in (value or []) if isinstance(h, str)]
+        cells = tuple(
+            (FieldView(f"{name}[{i}]", label, "text", "", False, h, errors.get(f"{name}[{i}]")),)
+            for i, h in enumerate(cited)
+        )
+        return FieldView(name, label, kind, help_text, required, cited, errors.get(name), kinds, rows=cells)
     if kind == "checkboxes":
         options = _options(schema.get("items", {}))
         return FieldView(name, label, kind, help_text, required, value or [], errors.get(name), options)

@@ -17,6 +17,7 @@ from store.tables import CaseRow, HumanTask
 from web.case_record import figures, may_see, roster, sla_stages, status_label, timeline
 from web.diagram import ProcessDiagram, completed_elements, diagrams, first_active, process_files
 from web.rendering import render
+from web.routes.evidence import evidence_list
 from web.session import CurrentUser, Rt, User
 
 router = APIRouter()
@@ -63,7 +64,7 @@ def case_data(rt: Rt, user: User, case: CaseRow) -> dict[str, Any]:
     return {
         "case": case, "status_label": status_label(case.status), "figures": figures(case), "events": events,
         "stages": stages, "roster": trainees, "tabs": tabs, "first_tab": first_active(tabs),
-        "diagram_problem": problem, "open_tasks": open_tasks,
+        "diagram_problem": problem, "open_tasks": open_tasks, "evidence": evidence_list(rt, user, case.id),
     }  # fmt: skip
 
 
