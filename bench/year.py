@@ -29,6 +29,7 @@ from bpmn.engine import CaseRun
 from cli.scenario_run import ScenarioRun, shipped_policy
 from cli.simulation import Variant, peak_rss_mib, play_stream, play_year
 from domain.calendar import BusinessCalendar
+from domain.policy import Policy
 from store.tables import CaseEvent
 from workflows.year_generator import Stream, YearSpec, generate_year
 
@@ -102,6 +103,22 @@ def measure(label: str, streams: list[Stream], cases: int, variant: Variant, wor
     )
 
 
+def hot_vs_cold(calendar: BusinessCalendar, policy: Policy, rounds: int) -> tuple[float, float, int]:
+    """The same streams played with hot instances and without, interleaved so that load drift cancels."""
+    streams = generate_year(YearSpec(cases=40, seed=9), calendar, policy)
+    hot = cold = 0.0
+    for _ in range(rounds):
+        for flag in (True, False):
+            t0 = time.perf_counter()
+            for stream in streams:
+                play_stream(stream, policy, calendar, hot=flag)
+            if flag:
+                hot += time.perf_counter() - t0
+            else:
+                cold += time.perf_counter() - t0
+    return hot, cold, sum(len(s.labels) for s in streams)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--province", type=int, default=5000)
@@ -109,6 +126,7 @@ def main() -> None:
     parser.add_argument("--sweep", default="0.1,0.3,1.0")
     parser.add_argument("--budget", type=float, default=600.0, help="seconds per point before extrapolating")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=2, help="hot vs cold comparison rounds")
     parser.add_argument("--bare-sample", type=int, default=10, help="streams re-run on the bare engine")
     args = parser.parse_args()
     calendar, policy = BusinessCalendar(), shipped_policy()
@@ -130,6 +148,7 @@ def main() -> None:
         streams = generate_year(YearSpec(cases=min(n, cap), seed=seed), calendar, policy)
         points.append(measure(label, streams, n, variant, args.workers, 1e9, None))
         cap = max(cap, round(args.budget * points[-1].rate))
+    hot_seconds, cold_seconds, compared = hot_vs_cold(calendar, policy, args.rounds)
     sink: list[tuple[int, float]] = []
     product_t0 = time.perf_counter()
     sample = generate_year(YearSpec(cases=20 * args.bare_sample, seed=5), calendar, policy)
@@ -157,6 +176,11 @@ def main() -> None:
     if rates:
         console.print(f"linearity: cases/s across the national points {', '.join(f'{r:.2f}' for r in rates)} "
                       f"(max/min {max(rates) / min(rates):.2f})")  # fmt: skip
+    console.print(
+        f"hot instances, same streams interleaved ({args.rounds} rounds, {compared} cases a round, one process): "
+        f"{hot_seconds:.1f} s hot vs {cold_seconds:.1f} s deserializing every command "
+        f"({cold_seconds / hot_seconds:.2f}× faster)"
+    )
     console.print(f"memory high-water mark: {peak_rss_mib():.0f} MiB (this process and its workers); "
                   f"bench wall time {time.perf_counter() - started:.0f} s")  # fmt: skip
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from cases.deploy import CandidateUnreadable, read_candidate
 from cases.wiring import OperatorFileError, Settings, load_operator_policy
 from cli.simulation import Variant, default_workers, peak_rss_mib, play_year, stream_text
 from cli.simulation_report import rich_table, summarize, write_pdf, write_xlsx
@@ -35,11 +36,27 @@ def _proposed_policy(proposed: Path | None, policy_file: Path | None) -> Path | 
     return policy_file
 
 
+def _proposed_models(proposed: Path | None) -> dict[str, bytes] | None:
+    """The proposed directory's models and forms, when it has models (as `subsidyflow deploy` reads them)."""
+    if proposed is None or not any(proposed.glob("processes/*.bpmn")):
+        return None
+    try:
+        return read_candidate(proposed).files
+    except CandidateUnreadable as bad:
+        err_console.print(f"[red]拟议方案目录有误[/red] {escape(str(bad))}", highlight=False)
+        raise typer.Exit(2) from None
+
+
 def simulate(
     cases: Annotated[int, typer.Option(min=1, help="案件（培训班）数，例如全省一年约 5000")] = 500,
     year: Annotated[int, typer.Option(help="模拟年度（须有官方日历数据）")] = 2026,
     seed: Annotated[int, typer.Option(help="随机种子：同一种子生成同一年度")] = 2026,
-    proposed: Annotated[Path | None, typer.Option(help="拟议方案目录（含 policy.yaml）")] = None,
+    proposed: Annotated[
+        Path | None,
+        typer.Option(
+            help="拟议方案目录：policy.yaml，可另含 processes/*.bpmn、decisions/*.dmn、forms/*.json"
+        ),
+    ] = None,
     policy: Annotated[Path | None, typer.Option("--policy", help="拟议策略文件（代替 --proposed）")] = None,
     quota_pct: Annotated[
         int, typer.Option(min=0, max=1000, help="拟议方案的计划名额（占现行名额的百分比）")
@@ -83,7 +100,8 @@ def simulate(
         for i, stream in enumerate(streams):
             (export / f"{i:05d}.yaml").write_text(stream_text(stream), encoding="utf-8")
     variants = [Variant("现行方案", current_policy, calendar, replay=replay),
-                Variant("拟议方案", proposed_policy, calendar, quota_pct=quota_pct, replay=replay)]  # fmt: skip
+                Variant("拟议方案", proposed_policy, calendar, quota_pct=quota_pct, replay=replay,
+                        files=_proposed_models(proposed))]  # fmt: skip
     n_workers = workers or default_workers()
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

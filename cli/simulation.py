@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from sqlmodel import col, select
 
+from cases.hot_runs import HotRuns
 from cases.replay import replay_case
 from cli.scenario_file import Scenario
 from cli.scenario_run import ScenarioRun
@@ -122,8 +123,9 @@ def _stage_days(
 def play_stream(
     stream: Stream, policy: Policy, calendar: BusinessCalendar, *, keep_results: bool = False,
     quota_pct: int = FULL_QUOTA, replay: bool = False, inspect: Callable[[ScenarioRun], None] | None = None,
+    hot: bool = True, files: Mapping[str, bytes] | None = None,
 ) -> StreamOutcome:  # fmt: skip
-    """Play one stream through the scenario runner; its cases' outcomes."""
+    """Play one stream through the scenario runner; its cases' outcomes (``files``: a candidate's models and forms)."""
     mapping = dict(stream.scenario)
     if quota_pct != FULL_QUOTA:  # a proposed plan: every quota scaled
         plan = [
@@ -132,7 +134,9 @@ def play_stream(
         ]
         mapping["fixtures"] = {**mapping["fixtures"], "plan": plan}
     scenario = Scenario.model_validate(mapping)
-    run = ScenarioRun(scenario, stream_text(stream), calendar, policy=policy)
+    run = ScenarioRun(scenario, stream_text(stream), calendar, policy=policy, candidate=files)
+    if not hot:  # benchmarks: every command deserializes the snapshot (as before cases/hot_runs.py)
+        run.rt.hot = HotRuns(kept=0)
     try:
         result = run.run()
         apps: dict[str, dict[str, Any]] = {}
@@ -191,6 +195,9 @@ class Variant:
     calendar: BusinessCalendar
     quota_pct: int = 100
     replay: bool = False
+    files: Mapping[str, bytes] | None = (
+        None  # a proposed deployment's models and forms (None: the shipped ones)
+    )
     streams: list[StreamOutcome] = field(default_factory=list)
 
 
@@ -201,7 +208,12 @@ def _play_indexed(item: tuple[int, Stream]) -> tuple[int, StreamOutcome]:
     index, stream = item
     variant: Variant = _WORK["variant"]
     return index, play_stream(
-        stream, variant.policy, variant.calendar, quota_pct=variant.quota_pct, replay=variant.replay
+        stream,
+        variant.policy,
+        variant.calendar,
+        quota_pct=variant.quota_pct,
+        replay=variant.replay,
+        files=variant.files,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -36,3 +37,19 @@ def test_a_proposed_directory_without_a_policy_is_refused(tmp_path: Path) -> Non
     answer = CliRunner().invoke(app, ["simulate", "--cases", "2", "--proposed", str(tmp_path)])
     assert answer.exit_code == 2
     assert "policy.yaml" in answer.output
+
+
+def test_a_proposed_directory_with_models_judges_the_proposed_variant_by_them(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[2] / "bpmn"
+    proposed = tmp_path / "proposed"
+    for folder in ("processes", "decisions"):
+        shutil.copytree(shipped / folder, proposed / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (proposed / "policy.yaml").write_text("claim_review_days: 1\n", encoding="utf-8")
+    out = tmp_path / "report"
+    answer = CliRunner().invoke(app, ["simulate", "--cases", "4", "--seed", "3", "--workers", "1",
+                                      "--proposed", str(proposed), "--out", str(out), "--replay"])  # fmt: skip
+    assert answer.exit_code == 0, answer.output
+    rows = {(str(r[0]), str(r[1])): (str(r[2]), str(r[3]))
+            for r in load_workbook(out / "simulation.xlsx")["对比"].iter_rows(min_row=2, values_only=True)}  # fmt: skip
+    now, then = rows[("时限超期", "补贴审核超时")]
+    assert int(then) > int(now)  # one working day for the claim review: late reviews breach it
