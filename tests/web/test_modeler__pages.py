@@ -139,7 +139,7 @@ def test_a_moved_lane_changes_no_role_and_a_changed_timer_shows(owner: TestClien
         f"<del>timeDate: {TIMER}</del>" in diff
         and "<ins>timeDate: opening_review_deadline(end_date)</ins>" in diff
     )
-    assert re.search(r'id="diff-roles"><strong>角色变化：</strong>\s*<span>无</span>', diff)
+    assert re.search(r'id="diff-roles"><strong>角色变化：</strong><span>无</span>', diff)
 
 
 def test_the_diff_names_roles_forms_and_elements_added_and_removed(owner: TestClient) -> None:

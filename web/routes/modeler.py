@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +28,7 @@ from cases.deploy import (
     store_candidate,
 )
 from cases.runtime import Runtime
+from domain.calendar import SHANGHAI
 from domain.vocab import Role
 from forms.task_definitions import TASKS
 from store import deployments
@@ -99,6 +100,11 @@ def _jobs(request: Request) -> dict[int, Job]:
     return jobs
 
 
+def _local(moment: datetime) -> str:
+    """An instant as Beijing time, to the minute."""
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
 def _draft(session: Session, draft_id: int) -> ModelerDraft | None:
     return session.get(ModelerDraft, draft_id)
 
@@ -111,7 +117,11 @@ def _missing(request: Request, user: User) -> HTMLResponse:
 def modeler_page(request: Request, rt: Rt, user: Owner) -> HTMLResponse:
     """The deployed versions and the drafts."""
     with rt.session() as session:
-        context = {"versions": list(reversed(deployments.versions(session))), "drafts": drafts(session)}
+        context = {
+            "versions": list(reversed(deployments.versions(session))),
+            "drafts": drafts(session),
+            "local": _local,
+        }
     return render(request, "modeler/index.html", context, user=user)
 
 
@@ -138,7 +148,13 @@ def draft_page(request: Request, rt: Rt, user: Owner, draft_id: int) -> HTMLResp
             "draft": draft_id, "files": names, "roles": [[r, ALL_ROLE_TITLES.get(r, r)] for r in ROLES],
             "forms": {t.id: t.form for t in TASKS},
         }  # fmt: skip
-        context = {"draft": row, "names": names, "config": config, "today": rt.today().isoformat()}
+        context = {
+            "draft": row,
+            "names": names,
+            "config": config,
+            "today": rt.today().isoformat(),
+            "local": _local,
+        }
     return render(request, "modeler/editor.html", context, user=user)
 
 
@@ -170,7 +186,7 @@ async def save_draft(request: Request, rt: Rt, user: Owner, draft_id: int) -> JS
         row.files, row.author, row.updated_at = files, user.username, rt.now()
         session.add(row)
         session.commit()
-        saved = row.updated_at.astimezone(rt.now().tzinfo).strftime("%H:%M:%S")
+        saved = row.updated_at.astimezone(SHANGHAI).strftime("%H:%M:%S")
     return JSONResponse({"ok": True, "message": f"草稿已保存（{saved}）"})
 
 

@@ -139,7 +139,8 @@
     if (timer) {
       editable = true;
       var kind = ["timeDate", "timeDuration", "timeCycle"].find(function (k) { return timer[k]; }) || "timeDate";
-      var input = el("input", { id: "prop-timer", value: timer[kind] ? timer[kind].body || "" : "" });
+      var input = el("textarea", { id: "prop-timer", rows: "2", spellcheck: "false" });
+      input.value = timer[kind] ? timer[kind].body || "" : "";
       input.addEventListener("change", function () { setTimer(element, timer, kind, input.value.trim()); });
       panel.appendChild(field("定时表达式：" + TIMER_KINDS[kind], input));
       panel.appendChild(el("p", { "class": "muted" }, "表达式须在封闭语言之内（如 opening_review_deadline(start_date)），部署前检查。"));
@@ -147,6 +148,21 @@
     if (!editable) {
       panel.appendChild(el("p", { "class": "muted" }, "此元素没有本面板可编辑的扩展属性。"));
     }
+  }
+
+  // The whole diagram in view, right of the palette (which would otherwise cover its left edge).
+  function fitBesidePalette() {
+    var canvas = bpmn.get("canvas");
+    var box = canvas.viewbox();
+    var inner = box.inner;
+    var left = 130;
+    var scale = Math.min((box.outer.width - left - 20) / inner.width, (box.outer.height - 30) / inner.height, 1);
+    canvas.viewbox({
+      x: inner.x - left / scale,
+      y: inner.y - 15 / scale,
+      width: box.outer.width / scale,
+      height: box.outer.height / scale
+    });
   }
 
   function exportActive() {
@@ -176,14 +192,15 @@
       document.getElementById("dmn-canvas").hidden = !isDmn;
       showPanel(null);
       if (isDmn) {
+        panel.replaceChildren(el("h2", {}, "属性"), el("p", {}, "决策表：直接在表格中编辑单元格。"),
+          el("p", { "class": "muted" }, "单元格按本系统的封闭表达式语言求值（不是 FEEL，「-」表示任意值）；" +
+            "命中策略请保持 First。部署前的检查会指出不合规的单元格。"));
         return dmn.importXML(xml[name]).then(function () {
           var table = dmn.getViews().find(function (v) { return v.type === "decisionTable"; });
           return table ? dmn.open(table) : null;
         }).then(watchDmn);
       }
-      return bpmn.importXML(xml[name]).then(function () {
-        bpmn.get("canvas").zoom("fit-viewport");
-      });
+      return bpmn.importXML(xml[name]).then(fitBesidePalette);
     }).catch(function (error) {
       status.textContent = "无法打开 " + name + "：" + error.message;
     });
