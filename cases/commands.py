@@ -28,6 +28,7 @@ from domain.records import OpeningApplication
 from domain.vocab import Role
 from forms.task_definitions import TASKS
 from forms.validator import validate
+from store import personal
 from store.catalogue import ensure_user
 from store.tables import CaseRow, HumanTask, RosterEntry
 
@@ -35,6 +36,7 @@ from store.tables import CaseRow, HumanTask, RosterEntry
 TASK_ROLES: Mapping[str, Role] = MappingProxyType({t.id: t.role for t in TASKS})
 # Four eyes: the recheck must be done by another person than the first review (LIFECYCLE.md actors).
 FOUR_EYES: Mapping[str, str] = MappingProxyType({t.id: t.four_eyes for t in TASKS if t.four_eyes})
+TASK_FORMS: Mapping[str, str] = MappingProxyType({t.id: t.form for t in TASKS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,9 @@ def _submit(
         raise _refuse(ErrorCode.CALENDAR_MISSING, str(missing)) from missing
     except NoSuchTask as missing:
         raise _refuse(ErrorCode.NO_SUCH_TASK, f"该案件当前没有待办的「{task_key}」任务") from missing
-    payload = {"task": task_key, "role": actor.role, "form": _plain(data), "engine": engine_data}
+    # personal values go to the vault; the event carries their salted references (store/personal.py)
+    logged = personal.tokenise(session, TASK_FORMS.get(task_key, task_key), _plain(data), rt.now())
+    payload = {"task": task_key, "role": actor.role, "form": logged, "engine": engine_data}
     commit_step(
         rt,
         session,
@@ -226,6 +230,7 @@ def _replace_roster(session: Session, case: CaseRow, app: OpeningApplication) ->
             "id_number": t.id_number,
             "phone": t.phone,
             "group": t.group,
+            "ref": personal.ref_of(session, "id_number", t.id_number),
         }
         for i, t in enumerate(app.roster)
     ]

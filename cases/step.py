@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from bpmn.engine import CaseRun, StepReport
 from cases import integrity, projections
+from cases.personal_data import readable_form
 from cases.runtime import Runtime
 from cases.status import derive_status
 from domain.vocab import InstitutionStatus
@@ -232,7 +233,7 @@ def _order_payment(
     if session.exec(select(Payment).where(Payment.case_id == case.id)).first() is not None:
         return
     engine = payload.get("engine", {})
-    payee_name, bank_name, bank_account = _payee(session, case)
+    payee_name, bank_name, bank_account = _payee(session, case, now)
     session.add(
         Payment(
             case_id=case.id,  # type: ignore[arg-type]
@@ -249,7 +250,7 @@ def _order_payment(
     )
 
 
-def _payee(session: Session, case: CaseRow) -> tuple[str, str, str]:
+def _payee(session: Session, case: CaseRow, now: datetime) -> tuple[str, str, str]:
     """Name, bank and account of the payee, from the case's latest valid opening application.
 
     004 (三)4: 由个人、企业或培训机构申领 (001: 直补企业) — an institution or an enterprise is paid under
@@ -261,7 +262,9 @@ def _payee(session: Session, case: CaseRow) -> tuple[str, str, str]:
         .where(CaseEvent.case_id == case.id, CaseEvent.type == "task_completed")
         .order_by(col(CaseEvent.seq).desc())
     )
-    form: dict[str, Any] = next((p["form"] for p in events if p.get("task") == "opening_application"), {})
+    filed = next((p for p in events if p.get("task") == "opening_application"), {})
+    # finance orders the payment: the account is read back from the vault, the read recorded
+    form = readable_form(session, filed, "系统", "finance", "拨付补贴", case_id=case.id, at=now)
     name = case.institution
     if case.applicant_kind == "individual":
         trainee = session.exec(

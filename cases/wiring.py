@@ -26,12 +26,14 @@ from domain.calendar import BusinessCalendar
 from domain.policy import Policy, PolicyError, check_policy_ranges, load_policy
 from forms import safe_yaml
 from forms.bounds import MAX_YEAR, MIN_YEAR, year_in_range
+from store import personal
 from store.db import make_engine
 
 DATABASE_ENV = "SUBSIDYFLOW_DATABASE_URL"
 POLICY_ENV = "SUBSIDYFLOW_POLICY_FILE"
 CALENDAR_ENV = "SUBSIDYFLOW_CALENDAR_FILE"
 ANCHOR_KEY_ENV = "SUBSIDYFLOW_ANCHOR_KEY"  # the operator's Ed25519 key (PEM) signing the daily roots
+DATA_KEY_ENV = personal.DATA_KEY_ENV  # the Fernet key file encrypting personal data (and salting its refs)
 GATEWAY_ENV = "SUBSIDYFLOW_GATEWAY_URL"
 REMINDER_DAYS_ENV = "SUBSIDYFLOW_SLA_REMINDER_WORKING_DAYS"
 EVIDENCE_ENV = "SUBSIDYFLOW_EVIDENCE_DIR"  # where evidence files are kept by content hash
@@ -58,6 +60,7 @@ class Settings:
     webhook_hosts: tuple[str, ...] = ()
     anchor_key_file: str | None = None  # None: var/anchor_key.pem, generated (0600) on first use
     evidence_dir: str | None = None  # None: var/evidence (files by sha256: ab/cdef…)
+    data_key_file: str | None = None  # None: var/data_key, generated (0600) on first use
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +73,7 @@ class Settings:
             env.get(DATABASE_ENV) or None, env.get(POLICY_ENV) or None, env.get(CALENDAR_ENV) or None,
             env.get(GATEWAY_ENV) or None, int(days), **_notification_env(env),
             anchor_key_file=env.get(ANCHOR_KEY_ENV) or None, evidence_dir=env.get(EVIDENCE_ENV) or None,
+            data_key_file=env.get(DATA_KEY_ENV) or None,
         )  # fmt: skip
 
     def policy(self) -> Policy:
@@ -88,6 +92,17 @@ class Settings:
         """Where the operator's anchor signing key is (`SUBSIDYFLOW_ANCHOR_KEY`; default var/anchor_key.pem)."""
         return Path(self.anchor_key_file) if self.anchor_key_file else Path("var") / "anchor_key.pem"
 
+    def data_key_path(self) -> Path:
+        """Where the personal-data key is (`SUBSIDYFLOW_DATA_KEY`; default var/data_key)."""
+        return Path(self.data_key_file) if self.data_key_file else personal.DEFAULT_KEY_PATH
+
+    def keyring(self) -> personal.Keyring:
+        """The key of personal data and the salt of its references (made in memory, with a fixed salt,
+        for an in-memory database: throw-away runs repeat their references)."""
+        if self.database_url == "sqlite://":
+            return personal.Keyring.ephemeral()
+        return personal.Keyring.from_file(self.data_key_path())
+
     def evidence_path(self) -> Path:
         """Where evidence files are kept by their sha256 (`SUBSIDYFLOW_EVIDENCE_DIR`; default var/evidence)."""
         return Path(self.evidence_dir) if self.evidence_dir else Path("var") / "evidence"
@@ -103,8 +118,11 @@ def runtime(
     check_roundtrip: bool = False,
 ) -> Runtime:
     """The runtime of these settings: their database, policy and calendar (each may be given instead)."""
+    if db is None:
+        db = settings.database()
+        personal.attach(db, settings.keyring(), keep=True)
     return Runtime(
-        db if db is not None else settings.database(),
+        db,
         clock if clock is not None else SystemClock(),
         calendar if calendar is not None else settings.calendar(),
         policy if policy is not None else settings.policy(),

@@ -28,6 +28,7 @@ from domain.idnumber import IdentityGenerator, normalize_id_number
 from domain.plan import PlanLine
 from domain.policy import Policy, load_policy
 from domain.vocab import InstitutionStatus
+from store import personal
 from store.catalogue import (
     add_enterprises,
     add_institutions,
@@ -102,6 +103,8 @@ class ScenarioRun:
         rt = runtime(
             settings, self.clock, db=engine, policy=policy, calendar=calendar, check_roundtrip=check_roundtrip
         )
+        # personal data: a key made in memory, references salted from a fixed seed (same hashes every run)
+        personal.attach(rt.db, personal.Keyring.ephemeral(), keep=True)
         if candidate is not None:  # `subsidyflow deploy`: the candidate's models and forms judge the cases
             rt = rt.with_files(candidate)
         self.gateway = FakeGateway(scenario.gateway)

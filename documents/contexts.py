@@ -198,7 +198,8 @@ def dossier(case_file: CaseFile) -> dict[str, Any]:
         what = _title(task) if e.type == "task_completed" else EVENT_TYPES.get(e.type, e.type)
         if e.type.startswith("message:"):
             what = {"message:payment_confirmed": "到账确认"}.get(e.type, e.type.removeprefix("message:"))
-        detail = summary(task, payload.get("form") or {}) if e.type == "task_completed" else ""
+        form = case_file.forms.get(e.seq, payload.get("form") or {})  # personal values back, cut below
+        detail = summary(task, form) if e.type == "task_completed" else ""
         state = payload.get("state") or {}
         events.append(
             {"seq": e.seq, "at": e.at, "what": what, "actor": e.actor or "系统", "detail": detail,

@@ -3,11 +3,13 @@ spot checks, notice, objections, payment, and the latest published root that hol
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cases.personal_data import printed_form
 from store import event_log
 from store.audit_tables import Anchor, AnchorLeaf
 from store.tables import CaseEvent, CaseRow, Notice, Objection, Payment, RosterEntry, SpotCheckRow
@@ -38,6 +40,8 @@ class CaseFile:
     payment: Payment | None
     anchor: Anchor | None  # the latest published root that includes the case
     anchored: AnchorLeaf | None  # the case's head as that root saw it
+    # each form with its personal values back from the vault, by event seq (the documents mask them)
+    forms: Mapping[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def case_id(self) -> int:
@@ -48,7 +52,7 @@ class CaseFile:
     def filed(self, task: str) -> list[Filed]:
         """Every completion of a task, in order (a returned application is filed again)."""
         return [
-            Filed(e, dict(e.payload.get("form") or {}))
+            Filed(e, dict(self.forms.get(e.seq, e.payload.get("form") or {})))
             for e in self.events
             if e.type == "task_completed" and e.payload.get("task") == task
         ]
@@ -71,9 +75,10 @@ def load(session: Session, case_id: int) -> CaseFile:
     leaf = session.exec(
         select(AnchorLeaf).where(AnchorLeaf.case_id == case_id).order_by(col(AnchorLeaf.day).desc())
     ).first()
+    events = tuple(event_log.events(session, case_id))
     return CaseFile(
         case=case,
-        events=tuple(event_log.events(session, case_id)),
+        events=events,
         roster=tuple(
             session.exec(
                 select(RosterEntry).where(RosterEntry.case_id == case_id).order_by(col(RosterEntry.position))
@@ -95,4 +100,5 @@ def load(session: Session, case_id: int) -> CaseFile:
         payment=session.exec(select(Payment).where(Payment.case_id == case_id)).first(),
         anchor=session.get(Anchor, leaf.day) if leaf is not None else None,
         anchored=leaf,
+        forms={e.seq: printed_form(session, e.payload) for e in events if e.type == "task_completed"},
     )

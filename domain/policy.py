@@ -98,6 +98,8 @@ class Policy(BaseModel):
     assessment_window_days: Annotated[int, Field(strict=True, ge=0)] = 30
     # 002: 提供规定范围内的5个职业等级、6次培训补贴 (Dalian: 6); null: no lifetime cap
     max_subsidies_per_person: Count | None = None
+    # 个人信息保护法 第十九条: kept no longer than needed; 培训补贴档案 kept 30 years — then erased
+    personal_data_retention_years: Count = 30
 
     @field_validator("performance_pct")
     @classmethod

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from domain.applicant import normalize_credit_code
 from domain.idnumber import normalize_id_number
 from domain.vocab import InstitutionStatus, Level
+from store import personal
 from store.tables import CaseRow, Enterprise, Institution, Project, RosterEntry, TrainingRecord, UserRow
 
 # Statuses of a case whose trainees no longer count as trained (not "passed the opening review").
@@ -53,28 +54,33 @@ class DbTrainingRegistry:
         self._known: dict[str, list[tuple[int, str, bool]]] | None = None
 
     def prefetch(self, id_numbers: Iterable[str]) -> None:
-        """Load the (year, occupation, subsidised) history of every given person at once."""
+        """Load the (year, occupation, subsidised) history of every given person at once.
+
+        Looked up by the salted reference of each number (store/personal.py), never by the number.
+        """
         ids = sorted(set(id_numbers))
         known: dict[str, list[tuple[int, str, bool]]] = {i: [] for i in ids}
-        records = select(TrainingRecord.id_number, TrainingRecord.year, TrainingRecord.occupation).where(
-            col(TrainingRecord.id_number).in_(ids)
+        by_ref = {personal.ref_of(self.session, "id_number", i): i for i in ids}
+        refs = sorted(by_ref)
+        records = select(TrainingRecord.ref, TrainingRecord.year, TrainingRecord.occupation).where(
+            col(TrainingRecord.ref).in_(refs)
         )
-        for id_number, year, occupation in self.session.exec(records):
-            known[id_number].append((year, occupation, True))
-        for id_number, start, occupation, status in self.session.exec(self._roster_stmt(ids)):
-            known[id_number].append((start.year, occupation, status != _NOT_SUBSIDISED))
+        for ref, year, occupation in self.session.exec(records):
+            known[by_ref[str(ref)]].append((year, occupation, True))
+        for ref, start, occupation, status in self.session.exec(self._roster_stmt(refs)):
+            known[by_ref[str(ref)]].append((start.year, occupation, status != _NOT_SUBSIDISED))
         self._known = known
 
-    def _roster_stmt(self, ids: list[str]) -> Any:
+    def _roster_stmt(self, refs: list[str]) -> Any:
         stmt = (
             select(
-                col(RosterEntry.id_number),
+                col(RosterEntry.ref),
                 col(CaseRow.start_date),
                 col(CaseRow.occupation),
                 col(CaseRow.status),
             )
             .join(CaseRow, col(RosterEntry.case_id) == col(CaseRow.id))
-            .where(col(RosterEntry.id_number).in_(ids))
+            .where(col(RosterEntry.ref).in_(refs))
             .where(col(CaseRow.opening_approved).is_(True))
             .where(col(CaseRow.status).not_in(_NOT_TRAINED))
         )
@@ -138,7 +144,10 @@ def add_training_records(session: Session, items: Iterable[tuple[str, int, str]]
     """Record earlier subsidised trainings (id_number, year, occupation)."""
     for id_number, year, occupation in items:
         number = normalize_id_number(id_number)
-        session.add(TrainingRecord(id_number=number, year=year, occupation=occupation, source="fixture"))
+        ref = personal.ref_of(session, "id_number", number)
+        session.add(
+            TrainingRecord(id_number=number, year=year, occupation=occupation, source="fixture", ref=ref)
+        )
 
 
 def add_enterprises(session: Session, items: Iterable[tuple[str, str, InstitutionStatus]]) -> None:

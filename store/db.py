@@ -10,7 +10,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
-import store.personal_tables  # noqa: F401 - registers the personal-data tables
+import store.personal  # noqa: F401 - registers the personal-data tables (and fills look-up refs)
 from store import audit_tables, evidence_tables, modeler_tables, orchestration_tables, outbox_tables, tables, web_tables  # noqa: F401 - registers tables on the metadata
 
 DEFAULT_PATH = Path("var") / "subsidyflow.db"

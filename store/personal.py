@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine, event, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from domain.idnumber import normalize_id_number
 from forms.personal import ITEMS, kind_of, personal_paths
 from store.personal_tables import PersonalData, PersonalRead
+from store.tables import RosterEntry, TrainingRecord
 
 PD = "$pd"  # a personal value in an event's form: {"$pd": ref}
 DATA_KEY_ENV = "SUBSIDYFLOW_DATA_KEY"
@@ -97,8 +98,10 @@ def normalise(kind: str, value: str) -> str:
 _KEYRINGS: weakref.WeakKeyDictionary[Engine, Keyring] = weakref.WeakKeyDictionary()
 
 
-def attach(engine: Engine, keyring: Keyring) -> None:
-    """Use this keyring for every session on ``engine`` (wiring does it from the settings)."""
+def attach(engine: Engine, keyring: Keyring, *, keep: bool = False) -> None:
+    """Use this keyring for every session on ``engine`` (``keep``: unless it already has one)."""
+    if keep and engine in _KEYRINGS:
+        return
     _KEYRINGS[engine] = keyring
 
 
@@ -219,3 +222,11 @@ def erase(session: Session, refs: Iterable[str], at: datetime) -> int:
         .values(ciphertext=None, erased_at=at)
     )
     return int(getattr(done, "rowcount", 0) or 0)
+
+
+@event.listens_for(Session, "before_flush")
+def _fill_lookup_refs(session: Session, _context: Any, _instances: Any) -> None:
+    """A roster line or training record added without its reference gets it (look-ups go by it)."""
+    for row in session.new:
+        if isinstance(row, RosterEntry | TrainingRecord) and row.ref is None and row.id_number:
+            row.ref = keyring(session).ref("id_number", row.id_number)

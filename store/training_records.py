@@ -30,6 +30,7 @@ from forms.roster_file import (
     read_table,
     table_rows,
 )
+from store import personal
 from store.tables import TrainingRecord
 
 RECORD_COLUMNS = (
@@ -167,12 +168,16 @@ def import_training_records(
         return RecordsImport(read, 0, 0, tuple(errors))
     seen = _present(session, (r.key[0] for r in records))
     new: list[dict[str, object]] = []
+    ring = personal.keyring(session)  # look-ups go by the salted reference of the number
     for record in records:
         if record.key in seen:
             continue
         seen.add(record.key)
         id_number, year, occupation = record.key
-        new.append({"id_number": id_number, "year": year, "occupation": occupation, "source": record.source})
+        new.append(
+            {"id_number": id_number, "year": year, "occupation": occupation, "source": record.source,
+             "ref": ring.ref("id_number", id_number)}
+        )  # fmt: skip
     if new:
         session.connection().execute(insert(TrainingRecord), new)
     session.flush()

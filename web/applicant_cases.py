@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from cases.personal_data import readable_form
 from cases.runtime import Runtime
 from domain.calendar import SHANGHAI, CalendarMissing
 from forms.roster_file import RosterImport, RosterRowError, read_roster
@@ -90,17 +91,27 @@ def my_cases(rt: Runtime, username: str) -> list[MyCase]:
     return found
 
 
-def last_application(rt: Runtime, case_id: int) -> dict[str, Any]:
-    """The form of the case's latest opening application, as filed (to correct and file again)."""
+def last_application(rt: Runtime, case_id: int, reader: str | None = None) -> dict[str, Any]:
+    """The form of the case's latest opening application, as filed (to correct and file again).
+
+    Read by the case's own applicant (``reader``, default the case's applicant, whom the page checked):
+    its personal values come back from the vault, the read recorded.
+    """
     with rt.session() as session:
         events = session.exec(
             select(CaseEvent.payload)
             .where(CaseEvent.case_id == case_id, CaseEvent.type == "task_completed")
             .order_by(col(CaseEvent.seq).desc())
         ).all()
-    for payload in events:
-        if payload.get("task") == "opening_application" and isinstance(payload.get("form"), dict):
-            return dict(payload["form"])
+        case = session.get(CaseRow, case_id)
+        for payload in events:
+            if payload.get("task") == "opening_application" and isinstance(payload.get("form"), dict):
+                who = reader or (case.applicant if case is not None else "")
+                form = readable_form(
+                    session, payload, who, "applicant", "更正后重新申请", case_id=case_id, at=rt.now()
+                )
+                session.commit()
+                return form
     return {}
 
 
