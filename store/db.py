@@ -11,7 +11,15 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 import store.personal  # noqa: F401 - registers the personal-data tables (and fills look-up refs)
-from store import audit_tables, evidence_tables, modeler_tables, orchestration_tables, outbox_tables, tables, web_tables  # noqa: F401 - registers tables on the metadata
+from store import (  # noqa: F401 - registers tables on the metadata
+    audit_tables,
+    evidence_tables,
+    modeler_tables,
+    orchestration_tables,
+    outbox_tables,
+    tables,
+    web_tables,
+)
 
 DEFAULT_PATH = Path("var") / "subsidyflow.db"
 

@@ -6,7 +6,15 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import store.personal_tables  # noqa: F401 - registers the personal-data tables
-from store import audit_tables, evidence_tables, modeler_tables, orchestration_tables, outbox_tables, tables, web_tables  # noqa: F401 - registers the tables
+from store import (  # noqa: F401 - registers the tables
+    audit_tables,
+    evidence_tables,
+    modeler_tables,
+    orchestration_tables,
+    outbox_tables,
+    tables,
+    web_tables,
+)
 
 config = context.config
 connection = config.attributes.get("connection")
