@@ -10,16 +10,18 @@ else gets them masked, unrecorded. A value erased after its retention period rea
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from domain.calendar import SHANGHAI
 from domain.masking import mask_name
 from domain.vocab import Role
 from store import personal
 from store.personal_tables import PersonalData
-from store.tables import CaseRow
+from store.tables import CaseEvent, CaseRow, Payment, RosterEntry
 
 ERASED = "（已按保存期限删除）"
 # the roles whose work needs the whole values (the applicant only on their own case)
@@ -105,3 +107,59 @@ def printed_form(session: Session, payload: Mapping[str, Any]) -> dict[str, Any]
         return dict(form)
     shown = {r: v for r, v in personal.reveal(session, refs).items() if v is not None}
     return dict(_fill(form, shown))
+
+
+# the statuses of a closed case: its personal data is kept for the retention period after it closed
+CLOSED = ("paid", "rejected", "cancelled", "stopped")
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What an erasure cleared (or would clear): the closed cases and how many stored values."""
+
+    cases: tuple[int, ...]
+    values: int
+
+
+def retention_cutoff(today: date, years: int) -> date:
+    """The latest day a case may have closed for its personal data to be erased today."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def _refs_by_case(session: Session) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    stmt = select(CaseEvent.case_id, CaseEvent.payload).where(CaseEvent.type == "task_completed")
+    for case_id, payload in session.exec(stmt):
+        form = payload.get("form") if isinstance(payload, Mapping) else None
+        found.setdefault(case_id, set()).update(personal.refs_in(form))
+    return found
+
+
+def erase_closed(session: Session, before: date, at: datetime, *, dry_run: bool = False) -> Erasure:
+    """Erase the personal data of the cases closed before ``before`` (a value another case still
+    names is kept); their roster lines and payment lose theirs too. The log is not touched: every
+    reference stays, every chain verifies."""
+    since = datetime.combine(before, time(), SHANGHAI)
+    closed = session.exec(
+        select(CaseRow.id).where(col(CaseRow.status).in_(CLOSED), col(CaseRow.updated_at) < since)
+    )
+    cases = tuple(sorted(c for c in closed if c is not None))
+    by_case = _refs_by_case(session)
+    kept = {r for case_id, refs in by_case.items() if case_id not in cases for r in refs}
+    refs = {r for case_id in cases for r in by_case.get(case_id, set())} - kept
+    if dry_run:
+        stored = personal.reveal(session, refs)
+        return Erasure(cases, sum(v is not None for v in stored.values()))
+    values = personal.erase(session, refs, at)
+    for row in session.exec(select(RosterEntry).where(col(RosterEntry.case_id).in_(cases))):
+        row.name, row.id_number, row.phone = ERASED, ERASED, ERASED  # the ref stays: look-ups still count
+        session.add(row)
+    for payment in session.exec(select(Payment).where(col(Payment.case_id).in_(cases))):
+        payment.bank_account = ""
+        if payment.payee_kind == "individual":
+            payment.payee_name = ERASED
+        session.add(payment)
+    return Erasure(cases, values)

@@ -16,6 +16,7 @@ from cli.audit import audit_app
 from cli.deploy import deploy
 from cli.documents import documents
 from cli.migrate import migrate_command
+from cli.personal import personal_app
 from cli.plan import plan_app
 from cli.records import records_app
 from cli.replay_command import replay
@@ -35,6 +36,7 @@ app.add_typer(records_app, name="records")
 app.add_typer(plan_app, name="plan")
 app.add_typer(audit_app, name="audit")
 app.add_typer(roster_app, name="roster")
+app.add_typer(personal_app, name="personal")
 console = Console(width=max(120, Console().width))
 err_console = Console(stderr=True, soft_wrap=True)
 

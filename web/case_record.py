@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cases.personal_data import ERASED
 from cases.runtime import Runtime
 from domain.calendar import SHANGHAI, CalendarMissing
 from domain.money import format_wanyuan, format_yuan
@@ -178,8 +179,8 @@ def roster(session: Session, case: CaseRow, user: User) -> list[Trainee]:
         Trainee(
             r.position + 1,
             r.name,
-            r.id_number if whole else mask_id_number(r.id_number),
-            r.phone if whole else mask_phone(r.phone),
+            r.id_number if whole or r.id_number == ERASED else mask_id_number(r.id_number),
+            r.phone if whole or r.phone == ERASED else mask_phone(r.phone),
             r.group,
         )  # fmt: skip
         for r in rows
