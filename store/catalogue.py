@@ -60,15 +60,19 @@ class DbTrainingRegistry:
         """
         ids = sorted(set(id_numbers))
         known: dict[str, list[tuple[int, str, bool]]] = {i: [] for i in ids}
-        by_ref = {personal.ref_of(self.session, "id_number", i): i for i in ids}
+        by_ref: dict[str, list[str]] = {}  # one person may be asked for as written and as normalised
+        for i in ids:
+            by_ref.setdefault(personal.ref_of(self.session, "id_number", i), []).append(i)
         refs = sorted(by_ref)
         records = select(TrainingRecord.ref, TrainingRecord.year, TrainingRecord.occupation).where(
             col(TrainingRecord.ref).in_(refs)
         )
         for ref, year, occupation in self.session.exec(records):
-            known[by_ref[str(ref)]].append((year, occupation, True))
+            for i in by_ref[str(ref)]:
+                known[i].append((year, occupation, True))
         for ref, start, occupation, status in self.session.exec(self._roster_stmt(refs)):
-            known[by_ref[str(ref)]].append((start.year, occupation, status != _NOT_SUBSIDISED))
+            for i in by_ref[str(ref)]:
+                known[i].append((start.year, occupation, status != _NOT_SUBSIDISED))
         self._known = known
 
     def _roster_stmt(self, refs: list[str]) -> Any:
