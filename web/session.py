@@ -71,15 +71,19 @@ async def csrf_protect(request: Request) -> None:
     expected = request.session.get(CSRF_FIELD)
     given: Any = request.headers.get(CSRF_HEADER)
     content_type = request.headers.get("content-type", "")
+    form = None
     if given is None and content_type.startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        given = (await request.form()).get(CSRF_FIELD)
+        form = await request.form()
+        given = form.get(CSRF_FIELD)
     if (
         not isinstance(expected, str)
         or not isinstance(given, str)
         or not secrets.compare_digest(expected, given)
     ):
+        if form is not None:  # a refused upload's temporary files are closed now, not left behind
+            await form.close()
         raise CsrfRefused
 
 

@@ -46,6 +46,8 @@ def test_uploads_need_the_csrf_token_and_an_uploading_role(web: tuple[TestClient
     sign_in(client, "sun")
     assert _post(client, case_id, "a.pdf", PDF, "签到表", "forged-token")["status"] == 403
     assert client.post(f"/cases/{case_id}/evidence", data={"kind": "签到表"}).status_code == 403  # no token
+    # a multipart upload without any token: refused, its temporary file closed (no ResourceWarning)
+    assert _post(client, case_id, "a.pdf", PDF, "签到表", None)["status"] == 403
     client.post("/logout", data={"csrf_token": csrf_of(client, "/inbox")})
     sign_in(client, "qian")  # finance
     refused = _post(client, case_id, "a.pdf", PDF, "签到表", csrf_of(client, "/inbox"))
