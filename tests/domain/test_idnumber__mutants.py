@@ -14,7 +14,7 @@ from math import gcd
 import pytest
 
 from domain.eligibility import AgeLimits, birth_date, birth_window, is_eligible, is_male
-from domain.idnumber import IdentityGenerator, _coprime_stride, check_digit, id_number_problem
+from domain.idnumber import IdentityGenerator, _coprime_stride, birth_readable, check_digit, id_number_problem
 from domain.records import Trainee
 
 LIMITS = AgeLimits(16, 60, 55)  # 002 / policy defaults: 16 to under 60 (men) / 55 (women)
@@ -100,11 +100,7 @@ def test_a_window_of_one_day_gives_births_on_that_day() -> None:
 
 
 def test_a_window_of_two_days_uses_both_days_and_no_other_and_never_repeats() -> None:
-    """1000 numbers (two days × 500 sequence codes): 600 trainees fill both days, each number once.
-
-    The walk repeats its sequence codes after 500 slots, so beyond 500 trainees a number comes round again
-    on the same day: the generator skips the numbers it has issued.
-    """
+    """1000 numbers (two days × 500 sequence codes): 600 trainees fill both days, each number once."""
     earliest, today = _window_of(2)
     people = IdentityGenerator("two").trainees(600, on=ON, limits=LIMITS, today=today)
     assert {birth_date(p.id_number) for p in people} == {earliest, today}
@@ -133,3 +129,37 @@ def test_born_on_1_january_1900_is_the_earliest_valid_birth() -> None:
     assert id_number_problem(first17 + check_digit(first17), today=TODAY) == (
         "身份证号中的出生日期 1899-12-31 早于1900年，请核对后重新填写"
     )
+
+
+@pytest.mark.parametrize(
+    ("number", "readable"),
+    [
+        ("41088119900307001X", True),  # the check character is not read
+        ("41088119900307001\u00e9", True),  # nor is it checked to be a digit
+        ("4108811990030700X1", False),  # the 17th character holds the sex: a digit
+        ("41088119900307001", False),  # 17 digits
+        ("4108811990030700１X", False),  # a full-width digit is not read before normalising
+        ("41088119901131001X", False),  # 1990-11-31 does not exist
+        ("41088119900231001X", False),  # 1990-02-31 does not exist
+        ("41088119000101001X", True),  # 1900-01-01, the earliest
+        ("41088118991231001X", False),
+        ("41088120261102001X", True),  # born on the filing day
+        ("41088120261103001X", False),
+    ],
+)
+def test_a_birth_date_is_readable_from_a_number_of_18_characters_in_1900_to_today(
+    number: str, readable: bool
+) -> None:
+    """An invalid number (wrong check digit or area) is still checked for age when its birth date reads (002)."""
+    assert birth_readable(number, today=date(2026, 11, 2)) is readable
+
+
+def test_two_classes_with_overlapping_windows_never_share_a_number() -> None:
+    """The second class's window starts a day later: its walk meets numbers the first class was given."""
+    earliest, today = _window_of(2)
+    gen = IdentityGenerator("overlap")
+    first = gen.trainees(500, on=ON, limits=LIMITS, today=today)
+    day = timedelta(days=1)
+    second = gen.trainees(500, on=ON + day, limits=LIMITS, today=today + day)
+    assert {birth_date(p.id_number) for p in second} == {earliest + day, today + day}
+    assert len({p.id_number for p in first + second}) == 1000  # noqa: PLR2004

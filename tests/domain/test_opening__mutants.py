@@ -15,9 +15,9 @@ from domain_fakes import FakeCatalogue, FakeRegistry
 
 from domain.calendar import BusinessCalendar
 from domain.errors import ErrorCode, Violation
-from domain.opening import OPENING_FIELDS, check_opening, field_rank
+from domain.opening import OPENING_FIELDS, check_opening, field_rank, name_problems
 from domain.policy import Policy
-from domain.records import OpeningApplication
+from domain.records import OpeningApplication, Trainee
 from domain.vocab import Schedule
 
 MakeApp = Callable[..., OpeningApplication]
@@ -165,3 +165,41 @@ def test_field_rank_puts_none_after_every_field() -> None:
     """A violation without a field sorts after all fields, also unknown ones."""
     assert field_rank(None, OPENING_FIELDS) > field_rank("unknown", OPENING_FIELDS)
     assert field_rank(None, OPENING_FIELDS) > field_rank("teaching_plan", OPENING_FIELDS)
+
+
+# -- roster names and unreadable ID numbers (mutmut, issue 7) -------------------------------------------------
+
+_INVISIBLE_TEXT = "的姓名含有看不见的控制字符、零宽字符或文字方向控制符（常见于从网页或其他系统复制），请删除后按身份证上的姓名重新输入"
+
+
+def test_a_name_with_an_invisible_character_is_named_on_a_mapping_or_a_trainee() -> None:
+    lines: list[object] = [
+        {"name": "张三"},
+        Trainee("李\u200b四", "410881199503020118", "13900000011", "企业职工"),
+        {"name": "王\u202e五"},
+        "not a line",
+        {"id_number": "410881199503020118"},
+    ]
+    assert [(v.code, v.field, v.message) for v in name_problems(lines)] == [
+        (ErrorCode.INVALID_FIELD, "roster[1].name", f"第2名学员{_INVISIBLE_TEXT}"),
+        (ErrorCode.INVALID_FIELD, "roster[2].name", f"第3名学员{_INVISIBLE_TEXT}"),
+    ]
+
+
+def test_an_id_number_whose_birth_date_cannot_be_read_is_only_invalid(
+    make_app: MakeApp, check: Check
+) -> None:
+    """002 法定劳动年龄内 is checked on a readable birth date only: a 5-digit number is refused as invalid, once."""
+    people = (
+        Trainee("赵一", "410881199503020118", "13900000011", "企业职工"),
+        Trainee("钱二", "12345", "13900000012", "企业职工"),
+        Trainee("孙三", "410881199503020134", "13900000013", "企业职工"),
+    )
+    found = check(make_app(roster=people))
+    assert [(v.code, v.field, v.message) for v in found] == [
+        (
+            ErrorCode.ID_NUMBER_INVALID,
+            "roster[1].id_number",
+            "第2名学员 钱二 的身份证号应为18位，现为5位，请核对后重新填写",
+        )
+    ]

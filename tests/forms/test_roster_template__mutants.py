@@ -7,6 +7,8 @@ Written against the mutants that survived the earlier suite (mutmut, issue 7).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -14,9 +16,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from forms.roster_template import GROUPS, NOTES, write_roster_template
 
 
-@pytest.fixture(scope="module")
-def sheets(tmp_path_factory: pytest.TempPathFactory) -> tuple[Worksheet, Worksheet]:
-    path = write_roster_template(tmp_path_factory.mktemp("template") / "花名册模板.xlsx")
+@pytest.fixture
+def sheets(tmp_path: Path) -> tuple[Worksheet, Worksheet]:
+    """Written afresh for each test (mutation testing credits the writer to every test that reads it)."""
+    path = write_roster_template(tmp_path / "花名册模板.xlsx")
     book = load_workbook(path)
     assert book.sheetnames == ["花名册", "填写说明"]
     return book["花名册"], book["填写说明"]
