@@ -121,3 +121,28 @@ def test_of_two_messages_of_equal_rank_the_first_is_kept(application: dict[str, 
     assert validate("opening_application", data).errors == (
         Violation(INVALID, "roster[0].name", "花名册第1人的姓名 最多 20 个字"),
     )
+
+
+def test_of_two_messages_of_equal_rank_on_a_pinned_form_the_first_is_kept() -> None:
+    """maxLength and pattern both refuse 批次 ABC: the keyword the form lists first is the one named."""
+    pinned = schema_for("objection")
+    pinned["properties"]["batch"] = {
+        "type": "string",
+        "title": "批次",
+        "maxLength": 2,
+        "pattern": "^[0-9]*$",
+        "x-messages": {"pattern": "只能填数字"},
+    }
+    assert validate("objection", {"text": "未参训", "batch": "ABC"}, pinned).errors == (
+        Violation(INVALID, "batch", "批次 最多 2 个字"),
+    )
+    pinned["properties"]["batch"] = {
+        "type": "string",
+        "title": "批次",
+        "pattern": "^[0-9]*$",
+        "maxLength": 2,
+        "x-messages": {"pattern": "只能填数字"},
+    }
+    assert validate("objection", {"text": "未参训", "batch": "ABC"}, pinned).errors == (
+        Violation(INVALID, "batch", "批次 只能填数字"),
+    )
