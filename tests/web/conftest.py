@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterator
 
@@ -24,7 +23,8 @@ with warnings.catch_warnings():  # starlette asks for httpx2 instead of httpx; t
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-PASSWORD = "s3cret-pass"  # noqa: S105 - a test password
+from web_support import PASSWORD
+
 USERS = (
     ("jyjs", "applicant"), ("other", "applicant"), ("wang", "reviewer"), ("li", "reviewer"),
     ("zhao", "rechecker"), ("sun", "approver"), ("shen", "auditor"),
@@ -54,21 +54,3 @@ def client(rt: Runtime) -> Iterator[TestClient]:
     app = create_app(Settings(), rt=rt, secret_key="test-secret")  # noqa: S106 - a test key
     with TestClient(app) as test_client:
         yield test_client
-
-
-def csrf_of(client: TestClient, path: str = "/login") -> str:
-    """The CSRF token a page carries."""
-    found = re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).text)
-    assert found is not None
-    return found.group(1)
-
-
-def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the page, as a browser does."""
-    token = csrf_of(client)
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, csrf_of, sign_in
 from fastapi.testclient import TestClient
 from pages_play import add_staff
 from sqlmodel import Session, select
+from web_support import PASSWORD, csrf_of, sign_in
 
 from cases.runtime import Runtime
 from store.tables import Institution, UserRow

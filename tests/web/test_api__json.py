@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import PASSWORD
 from fastapi.testclient import TestClient
 from tests_support import application
+from web_support import PASSWORD
 
 from cases.commands import Actor, submit_task
 from cases.runtime import Runtime

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import re
 
-from conftest import csrf_of, sign_in
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from pages_play import file_case
 from tests_support import APPLICATION, application
+from web_support import csrf_of, sign_in
 
 from cases.commands import Actor, submit_task
 from cases.runtime import Runtime

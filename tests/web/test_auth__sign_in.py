@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import PASSWORD, csrf_of, sign_in
 from fastapi.testclient import TestClient
+from web_support import PASSWORD, csrf_of, sign_in
 
 from bpmn.clock import VirtualClock
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import csrf_of, sign_in
 from fastapi.testclient import TestClient
 from pages_play import add_staff, file_case, play_until
 from sqlmodel import Session, select
+from web_support import csrf_of, sign_in
 
 from cases.runtime import Runtime
 from store.tables import RosterEntry

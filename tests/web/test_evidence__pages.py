@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import csrf_of, sign_in
 from evidence_support import JPEG, PDF, TEXT, case_at_opening_day
 from fastapi.testclient import TestClient
 from pages_play import add_staff
 from sqlmodel import Session, col, select
+from web_support import csrf_of, sign_in
 
 from cases.runtime import Runtime
 from cases.wiring import Settings

@@ -6,9 +6,9 @@ import re
 import time
 
 import pytest
-from conftest import csrf_of, sign_in
 from fastapi.testclient import TestClient
 from sqlmodel import Session
+from web_support import csrf_of, sign_in
 
 from cases.deploy import Candidate, DeployReport, Problem
 from cases.runtime import Runtime

@@ -6,10 +6,10 @@ import re
 from datetime import datetime
 
 import pytest
-from conftest import csrf_of
 from fastapi.testclient import TestClient
 from pages_play import add_staff, file_case, play_until
 from sqlmodel import Session, select
+from web_support import csrf_of
 
 from bpmn.clock import VirtualClock
 from cases.runtime import Runtime

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import csrf_of, sign_in
 from fastapi.testclient import TestClient
 from tests_support import application
+from web_support import csrf_of, sign_in
 
 from cases.commands import Actor, submit_task
 from cases.runtime import Runtime
