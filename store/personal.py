@@ -131,19 +131,33 @@ def ref_of(session: Session, kind: str, value: str) -> str:
 
 def put(session: Session, kind: str, value: str, at: datetime) -> str:
     """Store a value (once; an erased one is filled again) and return its reference."""
+    return put_many(session, [(kind, value)], at)[0]
+
+
+def put_many(session: Session, items: Sequence[tuple[str, str]], at: datetime) -> list[str]:
+    """Store these (kind, value) pairs in one statement; their references, in order."""
     ring = keyring(session)
-    ref = ring.ref(kind, value)
-    row = {"ref": ref, "kind": kind, "ciphertext": ring.encrypt(normalise(kind, value)), "created_at": at}
-    dialect = session.get_bind().dialect.name
+    refs = [ring.ref(kind, value) for kind, value in items]
+    rows = {
+        ref: {"ref": ref, "kind": kind, "ciphertext": ring.encrypt(normalise(kind, value)), "created_at": at}
+        for ref, (kind, value) in zip(refs, items, strict=True)
+    }
+    if not rows:
+        return refs
     table: Any = PersonalData.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
     insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    session.execute(insert.values(row).on_conflict_do_nothing(index_elements=["ref"]))
-    session.execute(
-        update(table)
-        .where(col(PersonalData.ref) == ref, col(PersonalData.ciphertext).is_(None))
-        .values(ciphertext=row["ciphertext"], erased_at=None)
+    session.execute(insert.values(list(rows.values())).on_conflict_do_nothing(index_elements=["ref"]))
+    erased = select(PersonalData.ref).where(
+        col(PersonalData.ref).in_(sorted(rows)), col(PersonalData.ciphertext).is_(None)
     )
-    return ref
+    for ref in session.exec(erased).all():  # given again after an erasure: kept again
+        session.execute(
+            update(table)
+            .where(col(PersonalData.ref) == ref)
+            .values(ciphertext=rows[ref]["ciphertext"], erased_at=None)
+        )
+    return refs
 
 
 def _replace(value: Any, path: Sequence[str], change: Any) -> Any:
@@ -160,15 +174,25 @@ def _replace(value: Any, path: Sequence[str], change: Any) -> Any:
 
 def tokenise(session: Session, form_id: str, form: Mapping[str, Any], at: datetime) -> dict[str, Any]:
     """The form with each personal value stored in the vault and replaced by ``{"$pd": ref}``."""
+    found: list[tuple[str, str]] = []
+
+    def collect(kind: str) -> Any:
+        def seen(value: Any) -> Any:
+            if isinstance(value, str) and value.strip():
+                found.append((kind, value))
+            return value
+
+        return seen
+
+    for path in personal_paths(form_id):
+        _replace(form, path, collect(kind_of(path)))
+    refs = iter(put_many(session, found, at))
+
+    def stored(value: Any) -> Any:
+        return {PD: next(refs)} if isinstance(value, str) and value.strip() else value
+
     result: Any = dict(form)
     for path in personal_paths(form_id):
-        kind = kind_of(path)
-
-        def stored(value: Any, kind: str = kind) -> Any:
-            if not isinstance(value, str) or not value.strip():
-                return value
-            return {PD: put(session, kind, value, at)}
-
         result = _replace(result, path, stored)
     return dict(result)
 

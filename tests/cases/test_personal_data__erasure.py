@@ -106,3 +106,17 @@ def test_references_depend_on_the_salt() -> None:
     assert one.ref("id_number", "410881199005050111") != two.ref("id_number", "410881199005050111")
     assert one.ref("phone", "13800000001") != one.ref("id_number", "13800000001")  # the kind is hashed too
     assert one.decrypt(one.encrypt("张三")) == "张三" and two.decrypt(one.encrypt("张三")) is None
+
+
+def test_a_value_given_again_after_its_erasure_is_kept_again(sqlite_db: Engine) -> None:
+    at = datetime(2026, 3, 2, 9, tzinfo=SHANGHAI)
+    with Session(sqlite_db) as session:
+        refs = personal.put_many(
+            session, [("phone", " 13800000001"), ("phone", "13800000001"), ("name", "张三")], at
+        )
+        assert refs[0] == refs[1] != refs[2]
+        assert personal.erase(session, refs, at) == 2 and personal.reveal(session, refs) == dict.fromkeys(
+            refs
+        )
+        assert personal.put(session, "phone", "１３８０００００００１", at) == refs[0]  # full-width: NFKC
+        assert personal.reveal(session, refs) == {refs[0]: "13800000001", refs[2]: None}
