@@ -29,7 +29,7 @@ from bpmn.clock import Clock
 from bpmn.engine import CaseRun, Deployment
 from store.tables import CaseRow
 
-KEPT = 512  # instances kept per runtime (least recently stored dropped first)
+KEPT = 128  # instances kept per runtime, least recently stored dropped first (a paid case: ~270 KiB, so ≤ ~35 MiB)
 
 
 @dataclass(frozen=True, slots=True)

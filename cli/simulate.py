@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import Annotated
@@ -103,6 +104,8 @@ def simulate(
                 Variant("拟议方案", proposed_policy, calendar, quota_pct=quota_pct, replay=replay,
                         files=_proposed_models(proposed))]  # fmt: skip
     n_workers = workers or default_workers()
+    gc.collect()
+    gc.freeze()  # the parsed models and the generated year live as long as the run: out of every collection
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as progress:  # fmt: skip
