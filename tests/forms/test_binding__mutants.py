@@ -133,3 +133,37 @@ def test_a_bpmn_task_id_names_the_task_before_its_first_double_underscore(spec_i
 def test_an_id_of_no_task_has_no_definition() -> None:
     assert definition("objection") is None  # an event, not a user task
     assert definition("nothing__spot_check") is None
+
+
+EVIDENCE = ("a" * 64, "b" * 64)
+
+
+def test_the_forms_that_cite_evidence_keep_its_hashes_in_form_order() -> None:
+    """004 (三)2 签到记录、影像资料 and 004 (三)4 申领材料: the files a form cites, in the order it cites them."""
+    claim = _bound("subsidy_claim", {"claimed_count": 3, "commitment": True, "evidence": list(EVIDENCE)})
+    assert claim == SubsidyClaim(3, True, evidence=EVIDENCE)
+    assert _bound("subsidy_claim", {"claimed_count": 3, "commitment": True}) == SubsidyClaim(
+        3, True, evidence=()
+    )
+    day = _bound(
+        "opening_day_check",
+        {"actual_count": 3, "sign_in": "paper", "materials_kept": True, "evidence": [EVIDENCE[1]]},
+    )
+    assert getattr(day, "evidence", None) == (EVIDENCE[1],)
+    spot = {
+        "date": "2026-03-25",
+        "place": "实训楼",
+        "teachers_present": 2,
+        "attendance": 3,
+        "evidence": list(EVIDENCE),
+    }
+    assert getattr(_bound("spot_check", spot), "evidence", None) == EVIDENCE
+    result = _bound(
+        "assessment_result",
+        {
+            "results": [{"kind": "结业考核", "participants": 3, "certified": 3}],
+            "satisfaction_pct": 90,
+            "evidence": [EVIDENCE[0]],
+        },
+    )
+    assert getattr(result, "evidence", None) == (EVIDENCE[0],)
