@@ -8,6 +8,7 @@ Written against the mutants that survived the earlier suite (mutmut, issue 7).
 from __future__ import annotations
 
 import copy
+import uuid
 from datetime import date
 from typing import Any
 
@@ -19,9 +20,16 @@ from forms.validator import _validator_of, validate
 INVALID = ErrorCode.INVALID_FIELD
 
 
+def _fresh(form_id: str) -> dict[str, Any]:
+    """A deployment's copy of a form that no earlier run in this process can have compiled (a nonce)."""
+    schema = schema_for(form_id)
+    schema["$comment"] = uuid.uuid4().hex
+    return schema
+
+
 def _pinned_claim(maximum: int, title: str) -> dict[str, Any]:
     """The 补贴申领 form as a deployment holds it: with a bound and a title of its own."""
-    schema = schema_for("subsidy_claim")
+    schema = _fresh("subsidy_claim")
     schema["properties"]["claimed_count"]["maximum"] = maximum
     schema["properties"]["claimed_count"]["title"] = title
     return schema
@@ -65,7 +73,7 @@ def test_a_pinned_form_is_compiled_once_per_content_whatever_its_key_order() -> 
 
 
 def test_a_pinned_form_checks_its_dates() -> None:
-    pinned = schema_for("spot_check")
+    pinned = _fresh("spot_check")
     data = {"date": "2026-02-30", "place": "实训楼", "teachers_present": 2, "attendance": 38}
     errors = validate("spot_check", data, pinned).errors
     assert [(e.field, e.message) for e in errors] == [
@@ -77,7 +85,7 @@ def test_a_pinned_form_checks_its_dates() -> None:
 
 def test_dates_inside_a_list_are_read_as_dates_of_their_items() -> None:
     """A YAML date in a list of date fields is the ISO text the form checks."""
-    pinned = schema_for("objection")
+    pinned = _fresh("objection")
     pinned["properties"]["days"] = {
         "type": "array",
         "title": "日期",
@@ -125,7 +133,7 @@ def test_of_two_messages_of_equal_rank_the_first_is_kept(application: dict[str, 
 
 def test_of_two_messages_of_equal_rank_on_a_pinned_form_the_first_is_kept() -> None:
     """maxLength and pattern both refuse 批次 ABC: the keyword the form lists first is the one named."""
-    pinned = schema_for("objection")
+    pinned = _fresh("objection")
     pinned["properties"]["batch"] = {
         "type": "string",
         "title": "批次",
@@ -136,7 +144,7 @@ def test_of_two_messages_of_equal_rank_on_a_pinned_form_the_first_is_kept() -> N
     assert validate("objection", {"text": "未参训", "batch": "ABC"}, pinned).errors == (
         Violation(INVALID, "batch", "批次 最多 2 个字"),
     )
-    pinned = schema_for("objection")  # a form of its own: the cached validator keeps the dict it was given
+    pinned = _fresh("objection")  # a form of its own: the cached validator keeps the dict it was given
     pinned["properties"]["batch"] = {
         "type": "string",
         "title": "批次",
@@ -147,3 +155,9 @@ def test_of_two_messages_of_equal_rank_on_a_pinned_form_the_first_is_kept() -> N
     assert validate("objection", {"text": "未参训", "batch": "ABC"}, pinned).errors == (
         Violation(INVALID, "batch", "批次 只能填数字"),
     )
+
+
+def test_too_deep_and_out_of_range_fields_are_refused_in_form_order_not_by_name() -> None:
+    """开班当日检查 lists 签到方式 before 材料留存: the order of the form, not of the field names."""
+    errors = validate("opening_day_check", {"materials_kept": 10**12, "sign_in": _deep(60)}).errors
+    assert [e.field for e in errors] == ["sign_in" + "[0]" * 49, "materials_kept"]
