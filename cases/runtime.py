@@ -117,7 +117,7 @@ class Runtime:
         """The case's live workflow on its pinned deployment, once its history passed the integrity check."""
         ensure_intact(session, case)
         deployment = self.deployment_of(session, case)
-        live = self.hot.take(case, deployment, self.clock)  # the instance this process committed, if still current
+        live = self.hot.take(case, deployment, self.clock)  # what this process committed, if current
         if live is not None:
             return live
         return CaseRun.load(deployment, case.snapshot, deployment.environment, self.clock)
