@@ -37,9 +37,10 @@ def test_nested_objects_lists_and_marked_parents_are_all_walked() -> None:
             "flag": True,  # a boolean subschema holds no fields
             "tags": {"type": "array", "items": True},
             "plain": {"x-personal": "yes"},  # only true marks a field
+            "later": {"x-personal": True},  # fields after a boolean subschema are still walked
         }
     }
-    assert paths_of_schema(schema) == (("payee",), ("payee", "name"), ("people", ITEMS, "phone"))
+    assert paths_of_schema(schema) == (("payee",), ("payee", "name"), ("people", ITEMS, "phone"), ("later",))
     assert paths_of_schema({"properties": None}) == ()
     assert paths_of_schema({}) == ()
 

@@ -161,3 +161,12 @@ def test_too_deep_and_out_of_range_fields_are_refused_in_form_order_not_by_name(
     """开班当日检查 lists 签到方式 before 材料留存: the order of the form, not of the field names."""
     errors = validate("opening_day_check", {"materials_kept": 10**12, "sign_in": _deep(60)}).errors
     assert [e.field for e in errors] == ["sign_in" + "[0]" * 49, "materials_kept"]
+
+
+def test_a_pinned_form_checks_date_formats_only() -> None:
+    """Only ``date`` is a checked format (a deployment's ``email`` field is text like any other)."""
+    pinned = _fresh("objection")
+    pinned["properties"]["contact"] = {"type": "string", "title": "联系方式", "format": "email"}
+    assert validate("objection", {"text": "未参训", "contact": "微信 wang"}, pinned).value == Objection(
+        "未参训"
+    )
