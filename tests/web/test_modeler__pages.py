@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlmodel import Session
 from web_support import csrf_of, sign_in
 
@@ -14,6 +16,7 @@ from cases.deploy import Candidate, DeployReport, Problem
 from cases.runtime import Runtime
 from store import deployments
 from store.catalogue import ensure_user
+from store.db import create_schema, make_engine
 from web.accounts import set_password
 from web.modeler_diff import diff_models
 from web.routes import modeler
@@ -21,6 +24,15 @@ from web.routes.modeler import Job
 
 OPENING = "processes/opening.bpmn"
 TIMER = "opening_review_deadline(start_date)"
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Engine:
+    """A database file: the checks run on a thread of their own, and an in-memory SQLite database is
+    one connection shared by every thread (interleaved transactions there fail at random)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'modeler.db'}")
+    create_schema(engine)
+    return engine
 
 
 @pytest.fixture
