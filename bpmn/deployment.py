@@ -136,7 +136,9 @@ def models_of(files: Mapping[str, bytes]) -> dict[str, bytes]:
 
 def forms_dir_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
     """The form files of a deployment (``forms/<form id>.json``), as stored."""
-    return {name: body for name, body in files.items() if name.startswith(FORMS_DIR) and name.endswith(".json")}
+    return {
+        name: body for name, body in files.items() if name.startswith(FORMS_DIR) and name.endswith(".json")
+    }
 
 
 def forms_of(files: Mapping[str, bytes]) -> dict[str, Any]:

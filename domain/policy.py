@@ -164,7 +164,11 @@ def check_policy_ranges(values: Mapping[str, Any]) -> None:
         if key == "standards" and isinstance(value, Mapping):
             for level, amount in value.items():
                 _check_figure(f"standards.{level}", amount, _STANDARD_MAX_YUAN, "元")
-        elif key in ("effective_from", "effective_until") and isinstance(value, date) and not year_in_range(value):
+        elif (
+            key in ("effective_from", "effective_until")
+            and isinstance(value, date)
+            and not year_in_range(value)
+        ):
             raise PolicyError(
                 str(key), f"策略参数 {key} 的年份 {value.year} 超出合理范围（{MIN_YEAR}–{MAX_YEAR} 年）"
             )
@@ -177,7 +181,6 @@ def _check_figure(key: str, value: object, limit: int, unit: str) -> None:
         raise PolicyError(
             key, f"策略参数 {key} 不得大于 {limit}{unit}，现为 {str(value)[:30]}：请改为合理的数值"
         )
-
 
 
 def _merged_standards(current: dict[Level, int], value: object) -> dict[Level, object]:
