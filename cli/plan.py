@@ -6,20 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from forms.roster_file import RosterRowError
+from cli.table_import import OUT, import_table
 
 plan_app = typer.Typer(
     help="年度培训计划（004 附件1 培训计划表、任务分配）：各培训机构（企业）的计划人数与完成进度。",
     no_args_is_help=True,
 )
-_out = Console(width=120, soft_wrap=True)
-_err = Console(stderr=True, soft_wrap=True)
-_SHOWN_ERRORS = 200  # a file with more problems lists the first ones and how many more
 
 
 @plan_app.command("load")
@@ -31,54 +26,18 @@ def load_plan(file: Annotated[Path, typer.Argument(help="培训计划表 .xlsx �
     因此同一文件再次导入不会改变任何数据。同一文件内同一年度、机构、项目类型出现两行的，视为有误。
     数据库：SUBSIDYFLOW_DATABASE_URL，默认 var/subsidyflow.db（先升级到最新表结构）。
     """
-    from sqlmodel import Session
-
-    from cases.wiring import Settings
-    from store.migrate import upgrade
     from store.plan import load_plan_file
 
-    if not file.is_file():
-        _err.print(f"[red]没有这个文件：{file}[/red]")
-        raise typer.Exit(2)
-    if file.suffix.lower() not in {".xlsx", ".csv"}:
-        _err.print(f"[red]只支持 .xlsx 或 .csv 文件，收到的是 {file.name}[/red]")
-        raise typer.Exit(2)
-    engine = Settings.from_env().database()
-    try:
-        upgrade(engine)
-        columns = (
-            TextColumn("读取 {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=_err, transient=True) as bar, Session(engine) as session:
-            task = bar.add_task(file.name, total=None)
-            result = load_plan_file(
-                session, file, progress=lambda done, total: bar.update(task, completed=done, total=total)
-            )
-            if result.ok:
-                session.commit()
-    finally:
-        engine.dispose()
-    if not result.ok:
-        _print_errors(result.errors)
-        raise typer.Exit(1)
-    _out.print(
+    result = import_table(
+        file,
+        lambda session, path, progress: load_plan_file(session, path, progress=progress),
+        refused="培训计划表有误，未写入任何计划：",
+        redo="请改正后重新导入整个文件。",
+    )
+    OUT.print(
         f"读取 {result.rows} 行计划：新增 {result.added} 条，调整计划人数 {result.changed} 条，"
         f"{result.unchanged} 条与已有计划相同未改变。"
     )
-
-
-def _print_errors(errors: tuple[RosterRowError, ...]) -> None:
-    """Each problem on its own line (its message names the row and the column), never wrapped."""
-    _out.print("[red]培训计划表有误，未写入任何计划：[/red]")
-    for error in errors[:_SHOWN_ERRORS]:
-        _out.print(error.message, markup=False, highlight=False)
-    more = len(errors) - _SHOWN_ERRORS
-    if more > 0:
-        _out.print(f"另有 {more} 处问题未列出。")
-    _out.print(f"共 {len(errors)} 处问题：请改正后重新导入整个文件。")
 
 
 @plan_app.command("progress")
@@ -104,7 +63,7 @@ def plan_progress_command(
         engine.dispose()
     who = f"“{escape(institution)}”" if institution else ""
     if not lines:
-        _out.print(f"{year} 年{who}没有培训计划：请先用 `subsidyflow plan load 文件` 导入培训计划表。")
+        OUT.print(f"{year} 年{who}没有培训计划：请先用 `subsidyflow plan load 文件` 导入培训计划表。")
         return
     table = Table(title=f"{year} 年{who}培训计划完成进度")
     for column, justify in (("培训机构（企业）", "left"), ("项目类型", "left"), ("计划人数", "right"),
@@ -116,4 +75,4 @@ def plan_progress_command(
             escape(line.line.institution), escape(line.line.project_type or "（不分类型）"), str(line.line.quota),
             str(line.used), remaining,
         )  # fmt: skip
-    _out.print(table)
+    OUT.print(table)
