@@ -7,16 +7,11 @@ the timer changed and no role changed. Screenshots at 1366×768 go to var/screen
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import CHROMIUM, needs_chromium, serving, shot
 from sqlmodel import Session
 
 from bpmn.clock import VirtualClock
@@ -29,13 +24,8 @@ from store.db import create_schema, make_engine
 from web.accounts import hash_password, set_password
 from web.app import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PASSWORD = "owner-pass-1"  # noqa: S105 - a test password
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and os.environ.get("CI") != "true",
-    reason="no /usr/bin/chromium (CI=true never skips)",
-)
+pytestmark = needs_chromium
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
@@ -52,25 +42,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     clock = VirtualClock(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI))
     rt = Runtime(engine, clock, BusinessCalendar(), Policy())
     app = create_app(Settings(database_url=url), rt=rt, secret_key="browser-secret")  # noqa: S106
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url
     engine.dispose()
-
-
-def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _drag(page: Page, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -105,13 +79,13 @@ def test_a_process_owner_edits_saves_and_sees_the_diff(base_url: str) -> None:
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
         page.click("nav.nav >> text=流程建模")
-        _shot(page, "modeler_index_1366")
+        shot(page, "modeler_index_1366")
         page.click("#new-draft")
         expect(page.locator("body[data-modeler-ready=true]")).to_be_attached(timeout=20_000)
         page.click(".modeler-tab[data-file='processes/opening.bpmn']")
         task = "g.djs-element[data-element-id='opening_application']"
         expect(page.locator(task)).to_be_visible()
-        _shot(page, "modeler_opened_1366")
+        shot(page, "modeler_opened_1366")
 
         before = _js(page, "return m.get('elementRegistry').get('opening_application').y;")
         box = _box(page, f"{task} .djs-hit")
@@ -139,7 +113,7 @@ def test_a_process_owner_edits_saves_and_sees_the_diff(base_url: str) -> None:
         page.fill("#prop-timer", "opening_review_deadline(end_date)")
         page.press("#prop-timer", "Tab")
         expect(page.locator(".modeler-tab.dirty")).to_have_count(1)
-        _shot(page, "modeler_edited_1366")
+        shot(page, "modeler_edited_1366")
 
         page.click("#save-draft")
         expect(page.locator("#save-status")).to_contain_text("草稿已保存")
@@ -153,12 +127,12 @@ def test_a_process_owner_edits_saves_and_sees_the_diff(base_url: str) -> None:
         expect(diff.locator("tr[data-element='opening_application']")).to_have_count(0)
         expect(diff.locator("tbody tr")).to_have_count(1)
         page.locator("#diff-card").scroll_into_view_if_needed()
-        _shot(page, "modeler_diff_1366")
+        shot(page, "modeler_diff_1366")
 
         page.click(".modeler-tab[data-file='decisions/subsidy_standard.dmn']")
         expect(page.locator("#dmn-canvas .tjs-table")).to_be_visible()
         expect(page.locator("#dmn-canvas")).to_contain_text("补贴标准")
         page.locator("#dmn-canvas").scroll_into_view_if_needed()
-        _shot(page, "modeler_dmn_1366")
+        shot(page, "modeler_dmn_1366")
         browser.close()
     assert errors == []

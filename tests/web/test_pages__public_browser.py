@@ -7,16 +7,12 @@ at 1366×768 and 390×844 go to var/screenshots/. Skipped only without /usr/bin/
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import CHROMIUM, needs_chromium, serving, shot
 from rich.console import Console
 from tests_support import application
 
@@ -27,22 +23,10 @@ from domain.policy import Policy
 from web.app import create_app
 from web.public_notice import receipt_valid
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PERSONAL = re.compile(r"\d{17}[\dX]|1[3-9]\d{9}|\d{16,19}")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and os.environ.get("CI") != "true",
-    reason="no /usr/bin/chromium (CI=true never skips)",
-)
+pytestmark = needs_chromium
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -50,17 +34,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db_path = tmp_path_factory.mktemp("pages") / "demo.db"
     run = run_demo(db_path, BusinessCalendar(), Policy(), Console(quiet=True))
     app = create_app(Settings(database_url=f"sqlite:///{db_path}"), rt=run.rt)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url
     run.close()
 
 
@@ -78,11 +53,6 @@ def _sign_in(page: Page, base_url: str, username: str) -> None:
     page.fill("#password", DEMO_PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator(".topbar .who")).to_be_visible()
-
-
-def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _fits(page: Page) -> None:
@@ -107,7 +77,7 @@ def test_an_applicant_files_with_an_uploaded_roster_and_sees_the_diagram(
     _sign_in(page, base_url, "jyjs")
     page.goto(f"{base_url}/my/cases")
     expect(page.locator("h1")).to_contain_text("我的申请")
-    _shot(page, "my-cases-1366")
+    shot(page, "my-cases-1366")
     page.click("text=新建开班申请")
     for name in ("institution", "contact_name", "contact_phone", "bank_name", "bank_account", "batch",
                  "start_date", "end_date", "class_hours", "practical_hours", "occupation", "planned_count",
@@ -119,7 +89,7 @@ def test_an_applicant_files_with_an_uploaded_roster_and_sees_the_diagram(
     page.click("#add-row")
     expect(page.locator("[data-field='roster'] tbody tr")).to_have_count(2)
     page.set_input_files("#roster_file", str(csv))
-    _shot(page, "application-1366")
+    shot(page, "application-1366")
     page.click("button[type=submit].btn-primary")
     expect(page.locator(".alert-success")).to_contain_text("花名册由上传文件导入")
     diagram = page.locator(".diagram:not([hidden])")
@@ -127,14 +97,14 @@ def test_an_applicant_files_with_an_uploaded_roster_and_sees_the_diagram(
     expect(diagram.locator(".djs-element.current")).to_have_count(2)  # the first review and its SLA timer
     expect(diagram.locator("[data-element-id='opening_first_review'].current")).to_have_count(1)
     expect(page.locator(".roster tbody tr")).to_have_count(3)
-    _shot(page, "case-1366")
+    shot(page, "case-1366")
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     expect(page.locator(".diagram:not([hidden])")).to_have_attribute("data-loaded", "true")
-    _shot(page, "case-390")
+    shot(page, "case-390")
     _fits(page)
     page.goto(f"{base_url}/my/applications/new")
-    _shot(page, "application-390")
+    shot(page, "application-390")
     _fits(page)
     page.close()
 
@@ -145,7 +115,7 @@ def test_a_visitor_objects_to_a_notice_and_gets_a_receipt(browser: Browser, base
         page.goto(f"{base_url}/notices")
         expect(page.locator(".notice-class").first).to_be_visible()
         assert PERSONAL.search(page.content()) is None
-        _shot(page, f"notices-{width}")
+        shot(page, f"notices-{width}")
         if width == 390:
             _fits(page)
         page.close()
@@ -157,7 +127,7 @@ def test_a_visitor_objects_to_a_notice_and_gets_a_receipt(browser: Browser, base
     receipt = page.locator("#receipt .receipt")
     expect(receipt).to_be_visible()
     assert receipt_valid(receipt.inner_text())
-    _shot(page, "objection-receipt-390")
+    shot(page, "objection-receipt-390")
     _fits(page)
     page.close()
 
@@ -168,6 +138,6 @@ def test_an_inspector_checks_on_a_phone(browser: Browser, base_url: str) -> None
     page.goto(f"{base_url}/inbox")
     page.locator("#inbox a.btn-primary").first.click()
     expect(page.locator("form.form")).to_be_visible()
-    _shot(page, "inspector-task-390")
+    shot(page, "inspector-task-390")
     _fits(page)
     page.close()
