@@ -62,7 +62,7 @@ def replay_case(session: Session, case_id: int) -> ReplayReport:
         found.append(Finding("deployment", None, refused.first.message))
         return ReplayReport(case_id, len(history), tuple(found))
     if not any(f.kind in ("missing", "edited", "reordered") for f in found):
-        found += _rebuild(deployment, history, moves)[1]
+        found += rebuild(deployment, history, moves)[1]
     return ReplayReport(case_id, len(history), tuple(found))
 
 
@@ -85,7 +85,7 @@ def _migrated(run: CaseRun, payload: Mapping[str, Any], moves: Mapping[str, Depl
     return CaseRun.load(target, run.snapshot(), target.environment, run.workflow.script_engine.clock)
 
 
-def _rebuild(
+def rebuild(
     deployment: Deployment, history: Sequence[CaseEvent], moves: Mapping[str, Deployment] | None = None
 ) -> tuple[CaseRun | None, list[Finding]]:
     """The engine state after re-running the events, and the first step that differs from the record."""
@@ -177,7 +177,7 @@ def as_of(session: Session, case_id: int, instant: datetime) -> CaseAsOf:
         except Refused as refused:
             found.append(Finding("deployment", None, refused.first.message))
         else:
-            run, diverged = _rebuild(deployment, before, moves)
+            run, diverged = rebuild(deployment, before, moves)
             found += diverged
             if run is not None and not diverged:
                 tasks = run.view().ready
