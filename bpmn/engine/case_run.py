@@ -224,12 +224,15 @@ class CaseRun:
     def _run_engine_steps(self, already: list[Task]) -> StepReport:
         ran: list[Task] = list(already)
         callback: Callable[[Task], None] = ran.append
-        before = len(ran) - 1
-        while len(ran) != before:
+        workflow = self.workflow
+        while True:  # to the fixpoint: engine passes, then the timers, until neither changes anything
             before = len(ran)
-            self.workflow.do_engine_steps(did_complete_task=callback)
-            self.workflow.refresh_timers()
-            self.workflow.do_engine_steps(did_complete_task=callback)
+            while workflow._do_engine_steps(did_complete_task=callback):
+                pass
+            timers = [(t, t.state) for t in workflow.event_manager.tasks.values()]
+            workflow.refresh_timers()
+            if len(ran) == before and all(t.state == state for t, state in timers):
+                break
         fired = tuple(
             PendingTimer(
                 t.task_spec.name, TimerEventDefinition.get_datetime(t._get_internal_data("event_value"))
