@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
@@ -104,7 +105,8 @@ def _validator_of(form_id: str, schema: Mapping[str, Any] | None) -> Validator:
     key = hashlib.sha256(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     found = _PINNED.get(key)
     if found is None:
-        found = _StrictValidator(schema, format_checker=FormatChecker(formats=("date",)))
+        # compiled from a copy: a caller editing its dict later must not change what this key checks
+        found = _StrictValidator(copy.deepcopy(dict(schema)), format_checker=FormatChecker(formats=("date",)))
         _PINNED[key] = found
     return found
 

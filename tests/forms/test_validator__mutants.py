@@ -170,3 +170,14 @@ def test_a_pinned_form_checks_date_formats_only() -> None:
     assert validate("objection", {"text": "未参训", "contact": "微信 wang"}, pinned).value == Objection(
         "未参训"
     )
+
+
+def test_a_pinned_form_changed_by_its_caller_after_use_does_not_change_the_cached_check() -> None:
+    data = {"claimed_count": 15, "commitment": True}
+    first = _pinned_claim(20, "申领人数")
+    comment = first["$comment"]
+    assert validate("subsidy_claim", data, first).ok
+    first["properties"]["claimed_count"]["maximum"] = 10  # the caller's dict, edited after the check
+    same = _pinned_claim(20, "申领人数")
+    same["$comment"] = comment  # the same content as `first` had when it was checked
+    assert validate("subsidy_claim", data, same).value == SubsidyClaim(15, True)
