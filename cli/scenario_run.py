@@ -115,6 +115,7 @@ class ScenarioRun:
         )
         self.cases: dict[str, int | None] = {}
         self.step_results: list[dict[str, Any]] = []
+        self._users: set[tuple[str, str]] = set()  # (user, role) pairs already given (roles are only added)
         create_schema(self.rt.db)
         self._seed()
 
@@ -183,10 +184,11 @@ class ScenarioRun:
         """Play one step at its instant and record its result."""
         self.advance(step.at)
         case_id = self.cases.get(step.case)
-        if step.actor is not None:
+        if step.actor is not None and (step.actor.user, step.actor.role) not in self._users:
             with self.rt.session() as session:
                 ensure_user(session, step.actor.user, step.actor.role)
                 session.commit()
+            self._users.add((step.actor.user, step.actor.role))
         outcome = self._act(step, case_id)
         if outcome.ok and outcome.case_id is not None:
             self.cases[step.case] = outcome.case_id

@@ -79,8 +79,13 @@ class StreamOutcome:
 
 
 def stream_text(stream: Stream) -> str:
-    """The stream as a scenario file (what `subsidyflow scenario run FILE` reads)."""
-    return str(yaml.safe_dump(stream.scenario, allow_unicode=True, sort_keys=False, width=200))
+    """The stream as a scenario file (what `subsidyflow scenario run FILE` reads).
+
+    libyaml's emitter when PyYAML has it (the same text as the pure-Python one, a third of the time:
+    a 20-class stream is ~100 ms of emitting in Python), else the pure-Python one.
+    """
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return str(yaml.dump(stream.scenario, Dumper=dumper, allow_unicode=True, sort_keys=False, width=200))
 
 
 def _stage_days(
