@@ -17,7 +17,9 @@ from store.tables import Timer
 def next_timer_at(rt: Runtime, *, skip: frozenset[int] = frozenset()) -> datetime | None:
     """When the earliest waiting timer is due (cases in ``skip`` left out)."""
     with rt.session() as session:
-        stmt = select(Timer.due_at).where(col(Timer.case_id).not_in(skip)).order_by(col(Timer.due_at))
+        stmt = (
+            select(Timer.due_at).where(col(Timer.case_id).not_in(skip)).order_by(col(Timer.due_at)).limit(1)
+        )
         return session.exec(stmt).first()
 
 
