@@ -147,7 +147,9 @@ def put_many(session: Session, items: Sequence[tuple[str, str]], at: datetime) -
     table: Any = PersonalData.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    session.execute(insert.values(list(rows.values())).on_conflict_do_nothing(index_elements=["ref"]))
+    # one compiled statement run for every row (executemany): a multi-row VALUES is compiled anew
+    # for each roster size, ~4x the time for a 30-person roster
+    session.execute(insert.on_conflict_do_nothing(index_elements=["ref"]), list(rows.values()))
     erased = select(PersonalData.ref).where(
         col(PersonalData.ref).in_(sorted(rows)), col(PersonalData.ciphertext).is_(None)
     )
