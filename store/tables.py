@@ -91,6 +91,8 @@ class CaseRow(SQLModel, table=True):
     """One training class from application to payment, with its engine snapshot (a cache of the log)."""
 
     __tablename__ = "case"
+    # the year's quota use and the cap look up an institution's classes by start date at every application
+    __table_args__ = (Index("ix_case_institution_start", "institution", "start_date"),)
     id: int | None = Field(default=None, primary_key=True)
     label: str = Field(max_length=100, index=True)
     deployment_id: str = Field(foreign_key="deployment.id", max_length=64)
@@ -215,7 +217,7 @@ class Objection(SQLModel, table=True):
     __tablename__ = "objection"
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
-    notice_id: int = Field(foreign_key="notice.id")
+    notice_id: int = Field(foreign_key="notice.id", index=True)
     text: str
     filed_at: datetime = Field(sa_type=AwareDateTime)
     outcome: str | None = None
