@@ -250,6 +250,9 @@ def _order_payment(
     )
 
 
+PAYEE_FIELDS = ("bank_name", "bank_account")  # what ordering a payment reads of the application
+
+
 def _payee(session: Session, case: CaseRow, now: datetime) -> tuple[str, str, str]:
     """Name, bank and account of the payee, from the case's latest valid opening application.
 
@@ -263,8 +266,11 @@ def _payee(session: Session, case: CaseRow, now: datetime) -> tuple[str, str, st
         .order_by(col(CaseEvent.seq).desc())
     )
     filed = next((p for p in events if p.get("task") == "opening_application"), {})
-    # finance orders the payment: the account is read back from the vault, the read recorded
-    form = readable_form(session, filed, "系统", "finance", "拨付补贴", case_id=case.id, at=now)
+    # finance orders the payment: the account is read back from the vault, the read recorded. Only the
+    # payment's fields are revealed (个人信息保护法 第六条, the minimum necessary): not the roster's
+    # names, ID numbers and phones, which paying does not need.
+    wanted = {k: v for k, v in dict(filed.get("form") or {}).items() if k in PAYEE_FIELDS}
+    form = readable_form(session, {"form": wanted}, "系统", "finance", "拨付补贴", case_id=case.id, at=now)
     name = case.institution
     if case.applicant_kind == "individual":
         trainee = session.exec(

@@ -74,6 +74,9 @@ def test_no_id_number_phone_or_account_in_any_event(paid: ScenarioRun) -> None:
         assert payment.bank_account == ACCOUNT
         reads = session.exec(select(PersonalRead).where(PersonalRead.ref == ref)).all()
         assert [(r.role, r.purpose) for r in reads] == [("finance", "拨付补贴")]
+        # and nothing else: paying needs the account, not the trainees' names, numbers and phones
+        paying = session.exec(select(PersonalRead).where(PersonalRead.purpose == "拨付补贴")).all()
+        assert [r.ref for r in paying] == [ref]
 
 
 def test_the_same_file_gives_the_same_history_hash() -> None:
