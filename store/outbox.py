@@ -22,7 +22,7 @@ from forms.task_definitions import definition
 from notifications.channels.base import ChannelKind
 from notifications.outbox import CaseFacts, Message, StepFacts, TaskFacts, messages_for_step, reminder
 from store.outbox_tables import NotificationRow
-from store.tables import CaseRow, HumanTask, UserRow
+from store.tables import CaseRow, HumanTask, UserRole, UserRow
 from store.user_channels import channels_of
 
 LIVE = ("pending", "sending")
@@ -75,14 +75,16 @@ def enqueue_reminder(session: Session, case: CaseRow, task: HumanTask, now: date
 
 
 def _holders(session: Session, roles: set[str]) -> dict[str, list[str]]:
-    """The users holding each role (the user table is small: read once per enqueue)."""
+    """The users holding each role, in the order they were created (by the ``user_role`` index)."""
     found: dict[str, list[str]] = {role: [] for role in roles}
     if roles:
-        for username, user_roles in session.exec(
-            select(UserRow.username, UserRow.roles).order_by(col(UserRow.id))
+        for username, role in session.exec(
+            select(UserRow.username, UserRole.role)
+            .join(UserRole, col(UserRole.user_id) == col(UserRow.id))
+            .where(col(UserRole.role).in_(sorted(roles)))
+            .order_by(col(UserRow.id))
         ):
-            for role in roles.intersection(user_roles):
-                found[role].append(username)
+            found[role].append(username)
     return found
 
 
