@@ -5,6 +5,7 @@ Every status change of an institution is recorded in ``institution_event`` (from
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -12,7 +13,7 @@ from sqlmodel import Session, col, select
 from domain.errors import ErrorCode, Violation
 from domain.vocab import InstitutionStatus, Level, Role
 from store.catalogue import add_projects, set_institution_status
-from store.tables import Institution, Project, UserRow
+from store.tables import Institution, Project, UserRole, UserRow
 from store.web_tables import InstitutionEvent
 from web.accounts import hash_password
 
@@ -160,6 +161,26 @@ def projects(session: Session) -> list[Project]:
     return list(session.exec(select(Project).order_by(col(Project.occupation), col(Project.id))))
 
 
-def users(session: Session) -> list[UserRow]:
-    """Every user by name."""
-    return list(session.exec(select(UserRow).order_by(col(UserRow.username))))
+USERS_SHOWN = 100  # a national deployment has ~10⁵ users, most of them applicants: a page, then narrow it
+
+
+@dataclass(frozen=True)
+class UserPage:
+    """The users an administrator asked for (by name prefix and role), at most ``USERS_SHOWN``; more left?"""
+
+    users: list[UserRow]
+    more: bool
+    prefix: str = ""
+    role: str = ""
+
+
+def users(session: Session, prefix: str = "", role: str = "") -> UserPage:
+    """Users by name whose name starts with ``prefix``, holding ``role`` when given (both read by index)."""
+    stmt = select(UserRow).order_by(col(UserRow.username))
+    prefix, role = prefix.strip(), role if role in ROLES else ""
+    if prefix:
+        stmt = stmt.where(col(UserRow.username) >= prefix, col(UserRow.username) < prefix + "\U0010ffff")
+    if role:
+        stmt = stmt.join(UserRole, col(UserRole.user_id) == col(UserRow.id)).where(UserRole.role == role)
+    rows = list(session.exec(stmt.limit(USERS_SHOWN + 1)))
+    return UserPage(rows[:USERS_SHOWN], len(rows) > USERS_SHOWN, prefix, role)

@@ -59,4 +59,4 @@ def test_the_check_sees_a_walk() -> None:
     assert walks(sorted_all, "SELECT * FROM notice ORDER BY notice.start LIMIT ?") == ["notice"]
     assert walks(["SCAN notice"], "SELECT * FROM notice WHERE amount_fen > ? LIMIT ?") == ["notice"]
     assert walks(["SEARCH case USING INDEX ix_case_status (status=?)"], "SELECT 1") == []
-    assert walks(["SCAN app_user"], "SELECT username FROM app_user") == []
+    assert walks(["SCAN deployment"], "SELECT id FROM deployment") == []  # a handful of rows

@@ -109,3 +109,28 @@ def test_projects_and_the_plan(admin: TestClient, rt: Runtime) -> None:
         "/admin/plan", data={"csrf_token": token}, files={"plan_file": ("p.csv", bad, "text/csv")}
     )
     assert "未导入" in refused.text and "第2行" in refused.text
+
+
+def test_the_user_list_is_a_page_narrowed_by_name_and_role(admin: TestClient, rt: Runtime) -> None:
+    from store.catalogue import ensure_user
+    from web.admin_catalogue import USERS_SHOWN
+
+    with Session(rt.db) as session:
+        for i in range(USERS_SHOWN + 5):  # applicants: most of a national deployment's users
+            ensure_user(session, f"app{i:04d}", "applicant")
+        session.commit()
+    whole = admin.get("/api/admin/users").json()
+    assert len(whole["users"]) == USERS_SHOWN and whole["more"] is True
+    names = [u["username"] for u in whole["users"]]
+    assert names == sorted(names)
+    found = admin.get("/api/admin/users", params={"q": "app001"}).json()
+    assert [u["username"] for u in found["users"]] == [f"app{i:04d}" for i in range(10, 20)]
+    assert found["more"] is False
+    reviewers = admin.get("/api/admin/users", params={"role": "reviewer"}).json()
+    assert [u["username"] for u in reviewers["users"]] == ["li", "wang"]
+    both = admin.get("/api/admin/users", params={"q": "w", "role": "reviewer"}).json()
+    assert [u["username"] for u in both["users"]] == ["wang"]
+    page = admin.get("/admin", params={"q": "app01", "role": "applicant"}).text
+    assert "app0099" not in page and "app0104" in page and 'value="app01"' in page
+    assert "缩小范围" in admin.get("/admin").text
+    assert "没有符合条件的用户" in admin.get("/admin", params={"q": "nobody-here"}).text

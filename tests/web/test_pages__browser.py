@@ -16,6 +16,8 @@ from cases.wiring import Settings
 from cli.demo import DEMO_PASSWORD, run_demo
 from domain.calendar import BusinessCalendar
 from domain.policy import Policy
+from store.catalogue import ensure_user
+from web.accounts import hash_password, set_password
 from web.app import create_app
 
 pytestmark = needs_chromium
@@ -27,6 +29,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db_path = tmp_path_factory.mktemp("web") / "demo.db"
     run = run_demo(db_path, BusinessCalendar(), Policy(), Console(quiet=True))
+    with run.rt.session() as session:  # an administrator, to sign in to the administration page
+        ensure_user(session, "root", "admin")
+        set_password(session, "root", hash_password(DEMO_PASSWORD))
+        session.commit()
     app = create_app(Settings(database_url=f"sqlite:///{db_path}"), rt=run.rt)
     with serving(app) as url:
         yield url
@@ -79,4 +85,23 @@ def test_the_pages_fit_a_phone(browser: Browser, base_url: str) -> None:
     expect(page.locator("h1")).to_be_visible()
     shot(page, "task-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
+
+
+def test_an_administrator_narrows_the_user_list_by_role(browser: Browser, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{base_url}/login")
+    page.fill("#username", "root")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{base_url}/admin")
+    page.select_option("select[name=role]", "reviewer")
+    page.click("#users button:has-text('查找')")
+    rows = page.locator("#users tbody tr")
+    expect(rows.first).to_contain_text("wang")
+    held = [
+        rows.nth(i).locator("option[value=reviewer]").evaluate("o => o.selected") for i in range(rows.count())
+    ]
+    assert held and all(held)  # every user listed holds the role asked for
+    shot(page, "admin-users-1366")
     page.close()

@@ -67,13 +67,14 @@ async def refuse_non_admin(request: Request, _exc: Exception) -> Response:
 
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(
-    request: Request, rt: Rt, user: Admin, year: Annotated[int | None, Query(ge=2000, le=2200)] = None
-) -> HTMLResponse:
-    """Users, institutions (with the latest status changes), projects and the plan's progress."""
+    request: Request, rt: Rt, user: Admin, year: Annotated[int | None, Query(ge=2000, le=2200)] = None,
+    q: Annotated[str, Query(max_length=100)] = "", role: Annotated[str, Query(max_length=30)] = "",
+) -> HTMLResponse:  # fmt: skip
+    """Users (a page, narrowed by name prefix and role), institutions, projects and the plan's progress."""
     shown_year = year or rt.today().year
     with rt.session() as session:
         context: dict[str, Any] = {
-            "users": users(session), "institutions": institutions(session), "events": institution_events(session),
+            "users": users(session, q, role), "institutions": institutions(session), "events": institution_events(session),
             "projects": projects(session), "progress": plan_progress(session, shown_year), "year": shown_year,
             "roles": ROLES, "status_titles": STATUS_TITLES, "now": rt.now(),
         }  # fmt: skip
@@ -187,12 +188,15 @@ async def plan_upload(request: Request, rt: Rt, user: Admin) -> Response:
 
 
 @router.get("/api/admin/users", tags=["api"])
-def users_json(rt: Rt, user: Admin) -> JSONResponse:
-    """Every user with roles and lock-out (administrators only)."""
+def users_json(
+    rt: Rt, user: Admin, q: Annotated[str, Query(max_length=100)] = "", role: Annotated[str, Query(max_length=30)] = ""
+) -> JSONResponse:  # fmt: skip
+    """Users with roles and lock-out, by name prefix and role, a page at a time (administrators only)."""
     with rt.session() as session:
+        page = users(session, q, role)
         body = [{"username": u.username, "display_name": u.display_name, "roles": list(u.roles),
-                 "locked_until": u.locked_until.isoformat() if u.locked_until else None} for u in users(session)]  # fmt: skip
-    return JSONResponse({"ok": True, "users": body})
+                 "locked_until": u.locked_until.isoformat() if u.locked_until else None} for u in page.users]  # fmt: skip
+    return JSONResponse({"ok": True, "users": body, "more": page.more})
 
 
 @router.get("/api/admin/institutions", tags=["api"])
