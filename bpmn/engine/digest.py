@@ -8,8 +8,7 @@ from collections import OrderedDict
 from threading import Lock
 
 _STATE_CHANGE = re.compile(r'"last_state_change":\s*[-0-9.eE+]+')
-_UUID_LENGTH = 36
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_QUOTED_UUID = re.compile(r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
 
 
 _DIGESTS: OrderedDict[bytes, str] = OrderedDict()
@@ -21,7 +20,7 @@ def snapshot_digest(text: str) -> str:
     """The digest of a snapshot with every task id replaced by its order of appearance.
 
     Spiff's task ids are random, so the digest recorded with each event (and compared by replay)
-    is taken over a canonical form. Computing it costs about a millisecond on a paid case, and
+    is taken over a canonical form. Computing it costs about half a millisecond on a paid case, and
     every command checks the stored snapshot against it: the digests of snapshot texts this
     process has seen are kept by the text's sha256, so a snapshot the process wrote is checked
     at the cost of one sha256, and any other text (an edited one) is digested in full.
@@ -32,13 +31,13 @@ def snapshot_digest(text: str) -> str:
         if found is not None:
             _DIGESTS.move_to_end(key)
             return found
-    # Every id is a whole JSON string: splitting on quotes finds them faster than a regex pass.
-    parts = text.split('"')
+    # Every id is a whole JSON string: split on quoted ids, the odd pieces are the ids in order (in
+    # JSON text two strings never share a quote, so this finds exactly the strings that are ids).
+    parts = _QUOTED_UUID.split(text)
     ids: dict[str, str] = {}
-    for i, part in enumerate(parts):
-        if len(part) == _UUID_LENGTH and _UUID.fullmatch(part):
-            parts[i] = ids.setdefault(part, f"#{len(ids)}")
-    canonical = _STATE_CHANGE.sub('"last_state_change":0', '"'.join(parts))
+    for i in range(1, len(parts), 2):
+        parts[i] = ids.setdefault(parts[i], f'"#{len(ids)}"')
+    canonical = _STATE_CHANGE.sub('"last_state_change":0', "".join(parts))
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     with _DIGESTS_LOCK:
         _DIGESTS[key] = digest
