@@ -61,6 +61,7 @@ def _write_case(session: Session, case: CaseRow, values: dict[str, Any], event: 
         update(CaseRow)
         .where(col(CaseRow.id) == case.id, col(CaseRow.version) == case.version)
         .values(**values)
+        .execution_options(synchronize_session=False)  # the row object is set below, without a reload
     )
     if getattr(result, "rowcount", 0) != 1:
         raise CaseConflict(case.id)
