@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from bpmn.clock import VirtualClock
 from cases.runtime import Runtime
 from workflows.gateway import PaymentGateway
-from workflows.payments import attempt_payment, due_payments, next_payment_at
-from workflows.sweep import next_timer_at, sweep_timers
+from workflows.payments import attempt_payment, due_payments, next_payment_stmt
+from workflows.sweep import next_timer_stmt, sweep_timers
 
 MAX_STEPS = 10_000
 
@@ -47,10 +47,11 @@ class DueWork:
     def next_due(self, target: datetime) -> tuple[datetime, str] | None:
         """The earliest due work up to ``target``: its instant and kind (timer or payment)."""
         candidates = []
-        timer_at = next_timer_at(self.rt, skip=frozenset(self.set_aside))
+        with self.rt.session() as session:  # both instants in one unit of work (asked around every step)
+            timer_at = session.exec(next_timer_stmt(frozenset(self.set_aside))).first()
+            pay_at = session.exec(next_payment_stmt()).first()
         if timer_at is not None and timer_at < target:
             candidates.append((min(timer_at + timedelta(seconds=1), target), "timer"))
-        pay_at = next_payment_at(self.rt)
         if pay_at is not None and pay_at <= target:
             candidates.append((pay_at, "payment"))
         return min(candidates) if candidates else None

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from cases.case_events import fire_timers
 from cases.runtime import Runtime
@@ -14,13 +15,15 @@ from domain.errors import Refused
 from store.tables import Timer
 
 
+def next_timer_stmt(skip: frozenset[int] = frozenset()) -> SelectOfScalar[datetime]:
+    """The earliest waiting timer's instant (cases in ``skip`` left out), read from the index."""
+    return select(Timer.due_at).where(col(Timer.case_id).not_in(skip)).order_by(col(Timer.due_at)).limit(1)
+
+
 def next_timer_at(rt: Runtime, *, skip: frozenset[int] = frozenset()) -> datetime | None:
     """When the earliest waiting timer is due (cases in ``skip`` left out)."""
     with rt.session() as session:
-        stmt = (
-            select(Timer.due_at).where(col(Timer.case_id).not_in(skip)).order_by(col(Timer.due_at)).limit(1)
-        )
-        return session.exec(stmt).first()
+        return session.exec(next_timer_stmt(skip)).first()
 
 
 def due_cases(rt: Runtime, now: datetime) -> list[int]:
