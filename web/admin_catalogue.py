@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -179,7 +180,12 @@ def users(session: Session, prefix: str = "", role: str = "") -> UserPage:
     stmt = select(UserRow).order_by(col(UserRow.username))
     prefix, role = prefix.strip(), role if role in ROLES else ""
     if prefix:
-        stmt = stmt.where(col(UserRow.username) >= prefix, col(UserRow.username) < prefix + "\U0010ffff")
+        # a range by code point: SQLite compares so (and uses the index); PostgreSQL compares by the
+        # database's locale, where U+10FFFF may sort before letters, so there it compares as "C"
+        name: Any = col(UserRow.username)
+        if session.get_bind().dialect.name == "postgresql":
+            name = name.collate("C")
+        stmt = stmt.where(name >= prefix, name < prefix + "\U0010ffff")
     if role:
         stmt = stmt.join(UserRole, col(UserRole.user_id) == col(UserRow.id)).where(UserRole.role == role)
     rows = list(session.exec(stmt.limit(USERS_SHOWN + 1)))

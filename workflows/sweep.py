@@ -17,7 +17,8 @@ from store.tables import Timer
 
 def next_timer_stmt(skip: frozenset[int] = frozenset()) -> SelectOfScalar[datetime]:
     """The earliest waiting timer's instant (cases in ``skip`` left out), read from the index."""
-    return select(Timer.due_at).where(col(Timer.case_id).not_in(skip)).order_by(col(Timer.due_at)).limit(1)
+    stmt = select(Timer.due_at).order_by(col(Timer.due_at)).limit(1)
+    return stmt.where(col(Timer.case_id).not_in(skip)) if skip else stmt
 
 
 def next_timer_at(rt: Runtime, *, skip: frozenset[int] = frozenset()) -> datetime | None:

@@ -229,9 +229,10 @@ class CaseRun:
             before = len(ran)
             while workflow._do_engine_steps(did_complete_task=callback):
                 pass
-            timers = [(t, t.state) for t in workflow.event_manager.tasks.values()]
+            # a timer that fires changes its state; a cycle timer stays waiting and adds children
+            timers = [(t, t.state, len(t._children)) for t in workflow.event_manager.tasks.values()]
             workflow.refresh_timers()
-            if len(ran) == before and all(t.state == state for t, state in timers):
+            if len(ran) == before and all(t.state == st and len(t._children) == n for t, st, n in timers):
                 break
         fired = tuple(
             PendingTimer(

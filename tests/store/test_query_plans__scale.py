@@ -60,3 +60,9 @@ def test_the_check_sees_a_walk() -> None:
     assert walks(["SCAN notice"], "SELECT * FROM notice WHERE amount_fen > ? LIMIT ?") == ["notice"]
     assert walks(["SEARCH case USING INDEX ix_case_status (status=?)"], "SELECT 1") == []
     assert walks(["SCAN deployment"], "SELECT id FROM deployment") == []  # a handful of rows
+    grouped = 'SELECT kind, count(*) FROM "case" GROUP BY kind ORDER BY kind LIMIT ?'
+    assert walks(["SCAN case", "USE TEMP B-TREE FOR GROUP BY"], grouped) == ["case"]
+    filtered = "SELECT * FROM notice WHERE amount_fen > ? ORDER BY notice.id LIMIT ?"
+    assert walks(["SCAN notice"], filtered) == ["notice"]
+    inner = 'SELECT * FROM payment WHERE case_id = (SELECT id FROM "case" ORDER BY id LIMIT 1)'
+    assert walks(["SCAN payment", "SCALAR SUBQUERY 1", "SCAN case"], inner) == ["payment", "case"]

@@ -22,19 +22,22 @@ GROWING = frozenset({
     "app_user", "user_role",  # most users are applicants: ~10⁵ in a national deployment
 })  # fmt: skip
 _SCAN = re.compile(r"^SCAN (\w+)")
-_READS = re.compile(r"\s*(SELECT|UPDATE|DELETE)")
+_READS = re.compile(r"\s*(SELECT|UPDATE|DELETE|WITH)")
 
 
 def walks(plan: list[str], statement: str) -> list[str]:
     """The growing tables a plan reads row by row.
 
-    Excepted: a top-N read, where the scan already yields rows in the ORDER BY's order (an index, or
-    the rowid for ``ORDER BY id``: no temporary B-tree to sort) and LIMIT stops it after the first.
+    Excepted: a plain top-N read, with no WHERE, no grouping and no sort of its own, where the scan
+    already yields rows in the ORDER BY's order (an index, or the rowid for ``ORDER BY id``) and LIMIT
+    stops it after the first rows. A filter could make such a scan run to the end, so it is not excepted.
     """
     top_n = (
         re.search(r"\bORDER BY\b", statement) is not None
         and re.search(r"\bLIMIT\b", statement) is not None
-        and not any("TEMP B-TREE FOR ORDER BY" in line for line in plan)
+        and re.search(r"\b(WHERE|GROUP BY|DISTINCT|JOIN|UNION)\b", statement) is None
+        and statement.count("SELECT") == 1
+        and not any("TEMP B-TREE" in line for line in plan)
     )
     found = []
     for line in plan:
@@ -49,9 +52,10 @@ def recording(engine: Engine, plans: dict[str, list[str]]) -> Iterator[None]:
     """Put the plan of each distinct SELECT / UPDATE / DELETE run on ``engine`` meanwhile into ``plans``."""
 
     def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if many or statement in plans or not _READS.match(statement):
+        if statement in plans or not _READS.match(statement):
             return
-        rows = cursor.connection.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+        first = parameters[0] if many and parameters else parameters  # executemany: one row's values
+        rows = cursor.connection.execute("EXPLAIN QUERY PLAN " + statement, first).fetchall()
         plans[statement] = [str(row[3]) for row in rows]
 
     event.listen(engine, "before_cursor_execute", record)

@@ -19,7 +19,13 @@ PAGES = {
     "wang": ("/inbox", "/api/inbox", "/cases/{paid}", "/api/cases/{paid}", "/tasks/{task}", "/cases/{open}"),
     "jyjs": ("/my/cases", "/api/my/cases", "/cases/{paid}", "/my/applications/new"),
     "shen": ("/cases/{paid}", "/api/cases/{paid}"),
-    "root": ("/admin", "/api/admin/institutions", "/api/admin/plan?year=2026"),
+    "root": (
+        "/admin",
+        "/admin?q=w&role=reviewer",
+        "/api/admin/users?q=wa",
+        "/api/admin/institutions",
+        "/api/admin/plan?year=2026",
+    ),
 }
 
 
