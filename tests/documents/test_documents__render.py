@@ -80,7 +80,10 @@ def test_every_document_is_laid_out_in_the_fast_cjk_font_and_no_personal_digits(
         for person in rendered.roster:
             assert person.id_number not in text and person.phone not in text, kind
         assert rendered.payment.bank_account not in text, kind
-        assert re.search(r"\d{17}[\dX]", text) is None, kind
+        # no ID-number-shaped run of digits, except inside a hex hash or signature (the dossier prints
+        # the chain's hashes and the anchor's signature, which vary run to run: 18 decimal digits in a
+        # row turn up in a few per cent of runs)
+        assert re.search(r"(?<![0-9a-fA-F])\d{17}[\dX](?![0-9a-fA-F])", text) is None, kind
 
 
 def test_the_notice_shows_masked_names_and_never_an_id_number(rendered: Rendered) -> None:
