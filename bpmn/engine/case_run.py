@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 from bpmn.clock import Clock
 from bpmn.engine.deployments import MAIN_PROCESS, Deployment
 from bpmn.engine.digest import snapshot_digest
+from bpmn.engine.engine_pass import engine_pass
 from bpmn.engine.views import EngineView, NoSuchTask, PendingTimer, ReadyTask, StepReport
 from bpmn.script_env import SandboxEnvironment
 from domain.calendar import CalendarMissing
@@ -227,7 +228,7 @@ class CaseRun:
         workflow = self.workflow
         while True:  # to the fixpoint: engine passes, then the timers, until neither changes anything
             before = len(ran)
-            while workflow._do_engine_steps(did_complete_task=callback):
+            while engine_pass(workflow, callback):
                 pass
             # a timer that fires changes its state; a cycle timer stays waiting and adds children
             timers = [(t, t.state, len(t._children)) for t in workflow.event_manager.tasks.values()]
