@@ -8,7 +8,7 @@ from datetime import date, datetime
 from hashlib import sha256
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -52,16 +52,22 @@ def log_event(
     _write_case(session, case, {"event_seq": event.seq, "head_hash": event.hash}, event)
 
 
+_CASE = CaseRow.__table__  # type: ignore[attr-defined]
+# Core, built once: the SET clause is the columns each call's parameters name (the ORM form, built
+# per command with the snapshot's value, took a third of the write's time).
+_UPDATE_CASE = update(_CASE).where(
+    _CASE.c.id == bindparam("case_id"), _CASE.c.version == bindparam("expected")
+)
+
+
 def _write_case(session: Session, case: CaseRow, values: dict[str, Any], event: CaseEvent) -> None:
     """Write the case row under its version (a lost race raises CaseConflict), then its event."""
     assert case.id is not None  # noqa: S101 - persisted
     values = {**values, "version": case.version + 1}
     session.flush()
-    result = session.execute(
-        update(CaseRow)
-        .where(col(CaseRow.id) == case.id, col(CaseRow.version) == case.version)
-        .values(**values)
-        .execution_options(synchronize_session=False)  # the row object is set below, without a reload
+    # the row object is set below, without a reload
+    result = session.connection().execute(
+        _UPDATE_CASE, {**values, "case_id": case.id, "expected": case.version}
     )
     if getattr(result, "rowcount", 0) != 1:
         raise CaseConflict(case.id)

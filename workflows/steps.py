@@ -25,10 +25,11 @@ from workflows.claims import (
     park,
     release,
 )
+from workflows.due_work import next_instants
 from workflows.gateway import PaymentGateway
 from workflows.gateway.http import HttpGateway
-from workflows.payments import attempt_payment, crash_point, next_payment_stmt
-from workflows.sweep import next_timer_stmt, sweep_cases
+from workflows.payments import attempt_payment, crash_point
+from workflows.sweep import sweep_cases
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +108,7 @@ def has_due_work(rt: Runtime, worker: str) -> bool:
 
 def next_due_at(rt: Runtime) -> datetime | None:
     """The earliest instant a timer or payment falls due (read from the indexes), or None."""
-    with rt.session() as session:
-        found = (session.exec(next_timer_stmt()).first(), session.exec(next_payment_stmt()).first())
-    instants = [i for i in found if i is not None]
+    instants = [i for i in next_instants(rt) if i is not None]
     return min(instants) if instants else None
 
 
