@@ -60,7 +60,7 @@ def chain_findings(case_id: int, events: Sequence[EventLike]) -> list[Finding]:
     expected = set(range(1, max(seqs, default=0) + 1))
     for seq in sorted(expected - set(seqs)):
         found.append(Finding("missing", seq, f"第 {seq} 个事件缺失（已被删除）"))
-    edited = {e.seq for e in events if e.case_id != case_id or event_log.rehash(e) != e.hash}
+    edited = {e.seq for e in events if e.case_id != case_id or not event_log.content_holds(e)}
     for event in events:
         if event.seq not in edited:
             continue

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from datetime import UTC, datetime
+from threading import Lock
 from typing import Any, Protocol
 
+from sqlalchemy import Text, bindparam, cast
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -103,13 +106,85 @@ def events(session: Session, case_id: int) -> list[CaseEvent]:
     return list(session.exec(stmt))
 
 
-_COLUMNS = tuple(CaseEvent.__table__.columns)  # type: ignore[attr-defined]
+class StoredEvent:
+    """An event as read for the integrity check: its payload kept as the stored text, parsed when asked."""
+
+    __slots__ = (
+        "_payload",
+        "actor",
+        "at",
+        "case_id",
+        "digest",
+        "hash",
+        "prev_hash",
+        "raw_payload",
+        "seq",
+        "type",
+    )
+
+    def __init__(self, case_id: int, seq: int, type_: str, actor: str | None, raw_payload: str, at: datetime,
+                 digest: str, prev_hash: str, hash_: str) -> None:  # fmt: skip
+        self.case_id, self.seq, self.type, self.actor = case_id, seq, type_, actor
+        self.raw_payload, self.at, self.digest, self.prev_hash, self.hash = (
+            raw_payload,
+            at,
+            digest,
+            prev_hash,
+            hash_,
+        )
+        self._payload: Any = None
+
+    @property
+    def payload(self) -> Any:
+        if self._payload is None:
+            self._payload = json.loads(self.raw_payload)
+        return self._payload
 
 
-def records(session: Session, case_id: int) -> list[EventLike]:
+_C = CaseEvent.__table__.c  # type: ignore[attr-defined]
+# the payload as the database holds its text (CAST is the identity on SQLite and gives PostgreSQL's json text)
+_RECORDS = (
+    sa_select(_C.case_id, _C.seq, _C.type, _C.actor, cast(_C.payload, Text), _C.at, _C.digest, _C.prev_hash, _C.hash)
+    .where(_C.case_id == bindparam("case_id"))
+    .order_by(_C.seq)
+)  # fmt: skip
+
+
+def records(session: Session, case_id: int) -> list[StoredEvent]:
     """A case's events in order as plain records (no ORM objects: the integrity check on every load)."""
-    stmt = sa_select(*_COLUMNS).where(col(CaseEvent.case_id) == case_id).order_by(col(CaseEvent.seq))
-    return list(session.connection().execute(stmt))
+    return [StoredEvent(*row) for row in session.connection().execute(_RECORDS, {"case_id": case_id})]
+
+
+_VERIFIED: OrderedDict[bytes, None] = OrderedDict()
+_VERIFIED_LOCK = Lock()
+_VERIFIED_KEPT = 100_000  # ~15 MiB at most
+
+
+def content_holds(event: EventLike) -> bool:
+    """Whether the event's content gives its hash.
+
+    Every command checks the whole chain of its case, so the same stored events are checked again
+    and again. An event read as stored text (:class:`StoredEvent`) that this process already found
+    whole, byte for byte in every field, is known by the sha256 of those fields and not re-hashed
+    (no JSON parse, no canonical form); any other event (an edited one) is hashed in full.
+    """
+    raw = getattr(event, "raw_payload", None)
+    if raw is None:
+        return rehash(event) == event.hash
+    fields = (event.case_id, event.seq, event.type, event.actor, raw, event.at.astimezone(UTC).isoformat(),
+              event.digest, event.prev_hash, event.hash)  # fmt: skip
+    key = hashlib.sha256(repr(fields).encode()).digest()
+    with _VERIFIED_LOCK:
+        if key in _VERIFIED:
+            _VERIFIED.move_to_end(key)
+            return True
+    if rehash(event) != event.hash:
+        return False
+    with _VERIFIED_LOCK:
+        _VERIFIED[key] = None
+        if len(_VERIFIED) > _VERIFIED_KEPT:
+            _VERIFIED.popitem(last=False)
+    return True
 
 
 def verify_chain(session: Session, case_id: int) -> str | None:
