@@ -7,7 +7,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, col, select
 
 from bpmn.engine import EngineView, PendingTimer, ReadyTask
@@ -108,10 +108,12 @@ def sync(
 
 def open_human_tasks(session: Session, case_id: int | None) -> list[HumanTask]:
     """The case's open and claimed human tasks."""
-    stmt = select(HumanTask).where(
-        HumanTask.case_id == case_id, col(HumanTask.status).in_(("open", "claimed"))
-    )
-    return list(session.exec(stmt))
+    return list(session.exec(_OPEN_TASKS, params={"case_id": case_id}))
+
+
+_OPEN_TASKS = select(HumanTask).where(  # built once, run with the case's id
+    HumanTask.case_id == bindparam("case_id"), col(HumanTask.status).in_(("open", "claimed"))
+)
 
 
 def last_completed_by(session: Session, case_id: int | None, task_key: str) -> str | None:

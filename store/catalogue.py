@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from domain.applicant import normalize_credit_code
@@ -166,9 +167,12 @@ def add_enterprises(session: Session, items: Iterable[tuple[str, str, Institutio
         session.flush()
 
 
+_USER_NAMED = select(UserRow).where(UserRow.username == bindparam("username"))  # built once
+
+
 def ensure_user(session: Session, username: str, role: str | None = None) -> UserRow:
     """The user, created on first use; ``role`` is added to their roles."""
-    row = session.exec(select(UserRow).where(UserRow.username == username)).first()
+    row = session.exec(_USER_NAMED, params={"username": username}).first()
     if row is None:
         row = UserRow(username=username, roles=[])
     if role and role not in row.roles:

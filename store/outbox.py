@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from bpmn.engine import EngineView, ReadyTask, StepReport
@@ -78,14 +78,21 @@ def _holders(session: Session, roles: set[str]) -> dict[str, list[str]]:
     """The users holding each role, in the order they were created (by the ``user_role`` index)."""
     found: dict[str, list[str]] = {role: [] for role in roles}
     if roles:
-        for username, role in session.exec(
-            select(UserRow.username, UserRole.role)
-            .join(UserRole, col(UserRole.user_id) == col(UserRow.id))
-            .where(col(UserRole.role).in_(sorted(roles)))
-            .order_by(col(UserRow.id))
-        ):
+        for username, role in session.exec(_HOLDERS, params={"roles": sorted(roles)}):
             found[role].append(username)
     return found
+
+
+# Built once, run with bound values (building a statement costs more than SQLite running it).
+_HOLDERS = (
+    select(UserRow.username, UserRole.role)
+    .join(UserRole, col(UserRole.user_id) == col(UserRow.id))
+    .where(col(UserRole.role).in_(bindparam("roles", expanding=True)))
+    .order_by(col(UserRow.id))
+)
+_KNOWN_KEYS = select(NotificationRow.dedupe_key).where(
+    col(NotificationRow.dedupe_key).in_(bindparam("keys", expanding=True))
+)
 
 
 def _key(message: Message, channel: ChannelKind, address: str, user: str) -> str:
@@ -114,9 +121,7 @@ def enqueue(session: Session, messages: Sequence[Message], now: datetime) -> int
                 ))  # fmt: skip
     if not rows:
         return 0
-    known = set(
-        session.exec(select(NotificationRow.dedupe_key).where(col(NotificationRow.dedupe_key).in_(rows)))
-    )
+    known = set(session.exec(_KNOWN_KEYS, params={"keys": list(rows)}))
     fresh = [row for key, row in rows.items() if key not in known]
     session.add_all(fresh)
     return len(fresh)

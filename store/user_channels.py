@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, col, select
 
 from notifications.channels.base import ChannelKind
@@ -44,12 +44,18 @@ def choose_channels(
     session.flush()
 
 
+_CHANNELS = (  # built once, run with the names bound
+    select(UserChannel)
+    .where(col(UserChannel.username).in_(bindparam("names", expanding=True)))
+    .order_by(col(UserChannel.id))
+)
+
+
 def channels_of(session: Session, usernames: Iterable[str]) -> dict[str, list[tuple[ChannelKind, str]]]:
     """Each user's channels with their addresses (DEFAULT for a user who chose none)."""
     names = sorted(set(usernames))
     chosen: dict[str, list[tuple[ChannelKind, str]]] = {name: [] for name in names}
     if names:
-        stmt = select(UserChannel).where(col(UserChannel.username).in_(names)).order_by(col(UserChannel.id))
-        for row in session.exec(stmt):
+        for row in session.exec(_CHANNELS, params={"names": names}):
             chosen[row.username].append((ChannelKind(row.channel), row.address))
     return {name: found or list(DEFAULT) for name, found in chosen.items()}

@@ -6,6 +6,7 @@ import os
 import signal
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -41,22 +42,26 @@ def retry_delay(attempts: int) -> timedelta:
 def due_payments(rt: Runtime, now: datetime) -> list[int]:
     """Ids of payments whose next attempt is due."""
     with rt.session() as session:
-        stmt = (
-            select(Payment.id)
-            .where(Payment.status == "pending", col(Payment.next_attempt_at) <= now)
-            .order_by(col(Payment.next_attempt_at))
-        )
-        return [i for i in session.exec(stmt) if i is not None]
+        return [i for i in session.exec(_DUE_PAYMENTS, params={"now": now}) if i is not None]
+
+
+# Built once, run with bound values: building a statement costs more than SQLite running it.
+_DUE_PAYMENTS = (
+    select(Payment.id)
+    .where(Payment.status == "pending", col(Payment.next_attempt_at) <= bindparam("now"))
+    .order_by(col(Payment.next_attempt_at))
+)
+_NEXT_PAYMENT = (
+    select(Payment.next_attempt_at)
+    .where(Payment.status == "pending")
+    .order_by(col(Payment.next_attempt_at))
+    .limit(1)  # without it the database sorts every pending row (~250 ms at 100,000 timers)
+)
 
 
 def next_payment_stmt() -> SelectOfScalar[datetime] | SelectOfScalar[None]:
     """The earliest pending payment's next attempt, read from the index."""
-    return (
-        select(Payment.next_attempt_at)
-        .where(Payment.status == "pending")
-        .order_by(col(Payment.next_attempt_at))
-        .limit(1)  # without it the database sorts every pending row (~250 ms at 100,000 timers)
-    )
+    return _NEXT_PAYMENT
 
 
 def _hold_reason(session: Session, case: CaseRow, payment: Payment) -> str | None:

@@ -14,11 +14,12 @@ from domain.calendar import CalendarMissing
 from domain.errors import Refused
 from store.tables import Timer
 
+_NEXT_TIMER = select(Timer.due_at).order_by(col(Timer.due_at)).limit(1)  # built once
+
 
 def next_timer_stmt(skip: frozenset[int] = frozenset()) -> SelectOfScalar[datetime]:
     """The earliest waiting timer's instant (cases in ``skip`` left out), read from the index."""
-    stmt = select(Timer.due_at).order_by(col(Timer.due_at)).limit(1)
-    return stmt.where(col(Timer.case_id).not_in(skip)) if skip else stmt
+    return _NEXT_TIMER.where(col(Timer.case_id).not_in(skip)) if skip else _NEXT_TIMER
 
 
 def next_timer_at(rt: Runtime, *, skip: frozenset[int] = frozenset()) -> datetime | None:
