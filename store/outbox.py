@@ -22,6 +22,7 @@ from forms.task_definitions import definition
 from notifications.channels.base import ChannelKind
 from notifications.outbox import CaseFacts, Message, StepFacts, TaskFacts, messages_for_step, reminder
 from store.outbox_tables import NotificationRow
+from store.reads import read_rows
 from store.tables import CaseRow, HumanTask, UserRole, UserRow
 from store.user_channels import channels_of
 
@@ -78,8 +79,8 @@ def _holders(session: Session, roles: set[str]) -> dict[str, list[str]]:
     """The users holding each role, in the order they were created (by the ``user_role`` index)."""
     found: dict[str, list[str]] = {role: [] for role in roles}
     if roles:
-        for username, role in session.exec(_HOLDERS, params={"roles": sorted(roles)}):
-            found[role].append(username)
+        for row in read_rows(session, _HOLDERS, {"roles": sorted(roles)}):
+            found[row.role].append(row.username)
     return found
 
 
@@ -121,7 +122,7 @@ def enqueue(session: Session, messages: Sequence[Message], now: datetime) -> int
                 ))  # fmt: skip
     if not rows:
         return 0
-    known = set(session.exec(_KNOWN_KEYS, params={"keys": list(rows)}))
+    known = set(read_rows(session, _KNOWN_KEYS, {"keys": list(rows)}).scalars())
     fresh = [row for key, row in rows.items() if key not in known]
     session.add_all(fresh)
     return len(fresh)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from notifications.channels.base import ChannelKind
 from store.outbox_tables import UserChannel
+from store.reads import read_rows
 
 DEFAULT: tuple[tuple[ChannelKind, str], ...] = ((ChannelKind.INAPP, ""),)
 
@@ -45,7 +46,7 @@ def choose_channels(
 
 
 _CHANNELS = (  # built once, run with the names bound
-    select(UserChannel)
+    select(UserChannel.username, UserChannel.channel, UserChannel.address)
     .where(col(UserChannel.username).in_(bindparam("names", expanding=True)))
     .order_by(col(UserChannel.id))
 )
@@ -56,6 +57,6 @@ def channels_of(session: Session, usernames: Iterable[str]) -> dict[str, list[tu
     names = sorted(set(usernames))
     chosen: dict[str, list[tuple[ChannelKind, str]]] = {name: [] for name in names}
     if names:
-        for row in session.exec(_CHANNELS, params={"names": names}):
+        for row in read_rows(session, _CHANNELS, {"names": names}):
             chosen[row.username].append((ChannelKind(row.channel), row.address))
     return {name: found or list(DEFAULT) for name, found in chosen.items()}

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bpmn.clock import VirtualClock
 from cases.runtime import Runtime
+from store.reads import read_rows
 from workflows.gateway import PaymentGateway
 from workflows.payments import attempt_payment, due_payments, next_payment_stmt
 from workflows.sweep import next_timer_stmt, sweep_timers
@@ -32,7 +33,8 @@ def next_instants(rt: Runtime, skip: frozenset[int] = frozenset()) -> tuple[date
     (tests/support/query_plans.py) vouches for a top-N index scan only in a statement of its own.
     """
     with rt.session() as session:
-        return session.exec(next_timer_stmt(skip)).first(), session.exec(next_payment_stmt()).first()
+        timer_at = read_rows(session, next_timer_stmt(skip)).scalar()
+        return timer_at, read_rows(session, next_payment_stmt()).scalar()
 
 
 @dataclass

@@ -14,6 +14,7 @@ from cases.case_events import deliver_message
 from cases.integrity import CaseQuarantined, ensure_intact
 from cases.runtime import Runtime
 from cases.step import payment_key
+from store.reads import read_rows
 from store.tables import CaseRow, Payment
 from workflows.gateway import GatewayError, GatewayTimeout, PaymentGateway, PaymentOrder
 
@@ -42,7 +43,7 @@ def retry_delay(attempts: int) -> timedelta:
 def due_payments(rt: Runtime, now: datetime) -> list[int]:
     """Ids of payments whose next attempt is due."""
     with rt.session() as session:
-        return [i for i in session.exec(_DUE_PAYMENTS, params={"now": now}) if i is not None]
+        return [i for i in read_rows(session, _DUE_PAYMENTS, {"now": now}).scalars() if i is not None]
 
 
 # Built once, run with bound values: building a statement costs more than SQLite running it.
