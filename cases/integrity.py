@@ -16,9 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
 from bpmn.engine import snapshot_digest
+from cases.conflict import CaseConflict
 from domain.errors import ErrorCode, Refused, Violation
 from store import event_log
 from store.event_log import EventLike
@@ -143,9 +146,21 @@ class CaseQuarantined(Refused):
         )
 
 
+_VERSION = sa_select(CaseRow.__table__.c.version).where(CaseRow.__table__.c.id == bindparam("case_id"))  # type: ignore[attr-defined]
+
+
 def ensure_intact(session: Session, case: CaseRow) -> None:
-    """Raise CaseQuarantined unless the case's history and row hold together."""
+    """Raise CaseQuarantined unless the case's history and row hold together.
+
+    On PostgreSQL (read committed) another command may commit between the read of the row and the
+    read of its events: the row is then one event behind its log. That is a lost race, not an edit:
+    when the row's version has moved since it was read, CaseConflict (refused ``conflict``; the next
+    attempt reads both anew and is checked in full).
+    """
     problems = findings(session, case)
     if problems:
         assert case.id is not None  # noqa: S101 - persisted
+        current = session.connection().execute(_VERSION, {"case_id": case.id}).scalar()
+        if current is not None and current != case.version:
+            raise CaseConflict(case.id)
         raise CaseQuarantined(case.id, problems)

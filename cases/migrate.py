@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bpmn.engine import CaseRun, Deployment
+from cases.conflict import CaseConflict
 from cases.integrity import CaseQuarantined, ensure_intact
 from cases.races import RACES
 from cases.runtime import Runtime, stored_deployment
@@ -151,6 +152,8 @@ def migrate_case(
             ensure_intact(session, case)
         except CaseQuarantined as quarantined:
             return Verdict(case_id, case.label, (), False, f"案件未通过完整性校验，不迁移：{quarantined}")
+        except CaseConflict:
+            return Verdict(case_id, case.label, (), False, "案件刚被他人同时办理，未迁移：请重试")
         verdict = judge(case, source, target, runtime)
         if not verdict.movable:
             return verdict

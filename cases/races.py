@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from cases.step import CaseConflict
+from cases.conflict import CaseConflict
 from domain.errors import ErrorCode, Violation
 
 RACES = (CaseConflict, IntegrityError, OperationalError)

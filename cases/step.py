@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from bpmn.engine import CaseRun, StepReport
 from cases import integrity, projections
+from cases.conflict import CaseConflict
 from cases.personal_data import readable_form
 from cases.runtime import Runtime
 from cases.status import derive_status
@@ -26,14 +27,6 @@ FIGURES = (
     "opening_count", "attendance_base", "certified", "eligible", "amount_fen", "base_fen",
     "performance_fen", "notice_start", "notice_end", "outcome", "claim_date",
 )  # fmt: skip
-
-
-class CaseConflict(RuntimeError):
-    """Another command changed the case first: reload and try again."""
-
-    def __init__(self, case_id: int) -> None:
-        super().__init__(f"案件 {case_id} 已被他人同时修改，请刷新后重试")
-        self.case_id = case_id
 
 
 def log_event(

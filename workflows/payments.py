@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from cases.case_events import deliver_message
+from cases.conflict import CaseConflict
 from cases.integrity import CaseQuarantined, ensure_intact
 from cases.runtime import Runtime
 from cases.step import payment_key
@@ -91,7 +92,10 @@ def attempt_payment(rt: Runtime, gateway: PaymentGateway, payment_id: int) -> st
             session.add(payment)
             session.commit()
             return "cancelled"
-        held = _hold_reason(session, case, payment)
+        try:
+            held = _hold_reason(session, case, payment)
+        except CaseConflict:
+            return "conflict"  # a command moved the case meanwhile: still pending, the next pass looks again
         if held is not None:
             # Nothing tampered is ever paid: the payment waits for an operator, the case is untouched.
             payment.status, payment.next_attempt_at, payment.last_error = "held", None, held

@@ -16,6 +16,7 @@ from typing import Protocol
 from sqlmodel import and_, col, or_, select
 
 from cases.case_events import deliver_message
+from cases.conflict import CaseConflict
 from cases.integrity import CaseQuarantined, ensure_intact
 from cases.runtime import Runtime
 from store.tables import CaseRow, Payment
@@ -109,7 +110,7 @@ def _settle(rt: Runtime, payment_id: int, receipt: PaymentReceipt, worker: str) 
                 return False
             try:
                 ensure_intact(session, case)
-            except CaseQuarantined:
+            except (CaseQuarantined, CaseConflict):  # tampered, or moved meanwhile: not recorded now
                 return False
             payment.status, payment.reference = "paid", receipt.reference
             payment.paid_at, payment.next_attempt_at = receipt.paid_at, None

@@ -12,8 +12,9 @@ from tests_support import application
 
 from bpmn.clock import VirtualClock
 from cases.commands import Actor, Outcome, submit_task
+from cases.conflict import CaseConflict
+from cases.integrity import ensure_intact
 from cases.runtime import Runtime
-from cases.step import CaseConflict
 from cli.catalogue_seed import seed_demo_catalogue
 from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.policy import Policy
@@ -21,8 +22,8 @@ from store.catalogue import ensure_user
 from store.tables import CaseEvent, CaseRow, HumanTask
 
 
-@pytest.mark.postgres
-def test_exactly_one_of_two_concurrent_writers_wins(postgres_db: Engine) -> None:
+def _filed(postgres_db: Engine) -> tuple[Runtime, int]:
+    """A runtime on PostgreSQL and a case waiting for its first review (two reviewers exist)."""
     rt = Runtime(
         postgres_db, VirtualClock(datetime(2026, 3, 2, 9, tzinfo=SHANGHAI)), BusinessCalendar(), Policy()
     )
@@ -37,7 +38,40 @@ def test_exactly_one_of_two_concurrent_writers_wins(postgres_db: Engine) -> None
         data=application("race", 5, start_date="2026-03-16", batch="2026-焊工-09"),
     )  # fmt: skip
     assert created.ok and created.case_id is not None
-    case_id = created.case_id
+    return rt, created.case_id
+
+
+def _review(rt: Runtime, case_id: int, user: str) -> Outcome:
+    return submit_task(
+        rt, case_id=case_id, actor=Actor(user, "reviewer"), task_key="opening_first_review",
+        data={"decision": "approve", "comment": user},
+    )  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_a_row_read_before_another_commit_is_a_lost_race_not_tampering(postgres_db: Engine) -> None:
+    """Read committed: the row read before another command commits, its events after, is one event behind.
+
+    That is a lost race (``conflict``, the next attempt reads both anew), not an edited history; it
+    was refused ``integrity`` when two reviewers raced (seen once in ~30 runs of the test below).
+    """
+    rt, case_id = _filed(postgres_db)
+    with Session(postgres_db) as session:
+        stale = session.get(CaseRow, case_id)
+        assert stale is not None
+        assert _review(rt, case_id, "wang").ok  # commits between our read of the row and of its events
+        with pytest.raises(CaseConflict):
+            ensure_intact(session, stale)
+    with Session(postgres_db) as session:
+        fresh = session.get(CaseRow, case_id)
+        assert fresh is not None
+        ensure_intact(session, fresh)  # read anew: intact
+        assert not _review(rt, case_id, "zhou").ok  # the task is done: refused, not quarantined
+
+
+@pytest.mark.postgres
+def test_exactly_one_of_two_concurrent_writers_wins(postgres_db: Engine) -> None:
+    rt, case_id = _filed(postgres_db)
 
     barrier = threading.Barrier(2)
     results: list[Outcome | Exception] = []
@@ -45,15 +79,7 @@ def test_exactly_one_of_two_concurrent_writers_wins(postgres_db: Engine) -> None
     def review(user: str) -> None:
         barrier.wait()
         try:
-            results.append(
-                submit_task(
-                    rt,
-                    case_id=case_id,
-                    actor=Actor(user, "reviewer"),
-                    task_key="opening_first_review",
-                    data={"decision": "approve", "comment": user},
-                )  # fmt: skip
-            )
+            results.append(_review(rt, case_id, user))
         except CaseConflict as conflict:
             results.append(conflict)
 
