@@ -6,16 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
-from uuid import UUID
 
 from lxml import etree
-from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 
 from bpmn.deployment import (
@@ -31,6 +26,7 @@ from bpmn.deployment import (
 )
 from bpmn.dmn_feel import translate_dmn
 from bpmn.engine.decision_tables import decision_tables, honour_hit_policy
+from bpmn.engine.serializer import serializer_for
 from bpmn.model_lint import check_model_expressions
 from bpmn.script_env import SandboxEnvironment, lifecycle_functions
 from domain.calendar import BusinessCalendar
@@ -118,7 +114,7 @@ def _parse(key: str, files: dict[str, bytes], *, validate: bool) -> Deployment:
             _clock_timers(getattr(task_spec, "event_definition", None))
             honour_hit_policy(task_spec, tables)
     environment = SandboxEnvironment(lifecycle_functions(policy, calendar))
-    serializer = _serializer_for(spec, subs)
+    serializer = serializer_for(spec, subs)
     return Deployment(key, files, spec, subs, serializer, policy, calendar, environment, forms_of(files))
 
 
@@ -128,34 +124,3 @@ def _clock_timers(event: Any) -> None:
         event.__class__ = ClockedTimeDateEventDefinition
     for inner in getattr(event, "event_definitions", None) or ():
         _clock_timers(inner)
-
-
-def _serializer_for(spec: Any, subs: dict[str, Any]) -> BpmnWorkflowSerializer:
-    """A serializer that stores a reference to the deployment's spec instead of the spec itself."""
-
-    class _SpecByReference(BpmnWorkflowConverter):  # type: ignore[misc]
-        def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-            dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
-            dct["spec"] = workflow.spec.name
-            dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-            dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-            return dct
-
-        def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
-            name = dct.pop("spec")
-            top = spec if name == spec.name else subs[name]
-            others = {k: v for k, v in subs.items() if k != name}
-            if top is not spec:
-                others[spec.name] = spec
-            workflow = self.target_class(top, others, deserializing=True)
-            workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-            workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-            self.set_default_attributes(workflow, dct)
-            self.subprocesses_from_dict(dct["subprocesses"], workflow)
-            workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
-            return workflow
-
-    config = dict(SPIFF_CONFIG)
-    config[BpmnWorkflow] = _SpecByReference
-    config[ClockedTimeDateEventDefinition] = TimerConditionalEventDefinitionConverter
-    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
