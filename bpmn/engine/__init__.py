@@ -7,14 +7,9 @@ dataclasses (``views``).
 
 from bpmn.deployment import model_files
 from bpmn.engine.case_run import CaseRun, declared_role
-from bpmn.engine.deployments import (
-    MAIN_PROCESS,
-    ClockedTimeDateEventDefinition,
-    Deployment,
-    deploy,
-    load_deployment,
-)
+from bpmn.engine.deployments import MAIN_PROCESS, Deployment, deploy, load_deployment
 from bpmn.engine.digest import snapshot_digest
+from bpmn.engine.timers import ClockedTimeDateEventDefinition
 from bpmn.engine.views import EngineView, NoSuchTask, PendingTimer, ReadyTask, StepReport
 
 __all__ = [

@@ -9,9 +9,8 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
-from SpiffWorkflow.task import Task
 
 from bpmn.deployment import (
     CALENDAR_FILE,
@@ -27,6 +26,7 @@ from bpmn.deployment import (
 from bpmn.dmn_feel import translate_dmn
 from bpmn.engine.decision_tables import decision_tables, honour_hit_policy
 from bpmn.engine.serializer import serializer_for
+from bpmn.engine.timers import ClockedTimeDateEventDefinition
 from bpmn.model_lint import check_model_expressions
 from bpmn.script_env import SandboxEnvironment, lifecycle_functions
 from domain.calendar import BusinessCalendar
@@ -34,20 +34,6 @@ from domain.policy import Policy
 
 MAIN_PROCESS = "subsidy_lifecycle"
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
-
-
-class ClockedTimeDateEventDefinition(TimeDateEventDefinition):  # type: ignore[misc]
-    """A timeDate timer that asks the workflow's clock instead of the wall clock."""
-
-    def has_fired(self, my_task: Task) -> bool:
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            my_task._set_internal_data(event_value=event_value)
-        due = TimerEventDefinition.parse_time_or_duration(event_value)
-        if due < my_task.workflow.script_engine.clock.now():
-            my_task._set_internal_data(event_fired=True)
-        return bool(my_task._get_internal_data("event_fired", False))
 
 
 @dataclass

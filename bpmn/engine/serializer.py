@@ -28,6 +28,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 
+from bpmn.engine.timers import ClockedTimeDateEventDefinition
+
 _TEXT: dict[int, str] = {}
 _TEXT_KEPT = 50_000  # ~7 MiB: the tasks of ~350 cases in work; then started afresh (a miss costs ~1 µs)
 
@@ -120,8 +122,6 @@ def serializer_for(
             self.subprocesses_from_dict(dct["subprocesses"], workflow)
             workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
             return workflow
-
-    from bpmn.engine.deployments import ClockedTimeDateEventDefinition  # noqa: PLC0415 - defined there
 
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = _SpecByReference
