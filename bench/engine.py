@@ -122,7 +122,10 @@ def bare_steps(run: ScenarioRun) -> tuple[list[float], list[float]]:
         )
     clock = VirtualClock(events[0].at)
     env = rt.environment()
-    engine_run, _ = CaseRun.start(rt.deployment, env, clock, events[0].payload["start"])
+    first = events[0].payload
+    engine_run, _ = CaseRun.start(
+        rt.deployment, env, clock, first["start"], trim=CaseRun.trims_recorded(first)
+    )
     snapshot = engine_run.snapshot()
     stock_snapshot = stock.serialize_json(engine_run.workflow)
     for event in events[1:]:

@@ -79,7 +79,10 @@ def bare_seconds(run: ScenarioRun, sink: list[tuple[int, float]], run_class: typ
             clock.move_to(max(clock.now(), event.at))
             payload = event.payload
             if event.type == "case_created":
-                engine, _ = run_class.start(rt.deployment, env, clock, payload["start"])
+                trim = (
+                    CaseRun.trims_recorded(payload) and run_class is not SpiffPassRun
+                )  # plain Spiff keeps all
+                engine, _ = run_class.start(rt.deployment, env, clock, payload["start"], trim=trim)
             elif engine is None:
                 continue
             elif event.type == "task_completed":

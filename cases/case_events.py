@@ -119,9 +119,11 @@ def _start_recovery(
     deployment = rt.deployment_of(session, case)  # the recovery runs on the case's own deployment
     data = {"institution": case.institution, "amount_fen": case.figures.get("amount_fen"), **payload}
     run, report = CaseRun.start(
-        deployment, deployment.environment, rt.clock, data, process_id="fraud_recovery"
+        deployment, deployment.environment, rt.clock, data, process_id="fraud_recovery", trim=rt.trim_finished
     )
-    commit_step(rt, session, case, run, report, "fraud_recovery_started", actor, {**payload, "start": data})
+    commit_step(
+        rt, session, case, run, report, "fraud_recovery_started", actor, {**payload, **run.start_record(data)}
+    )
 
 
 def fire_timers(rt: Runtime, case_id: int) -> bool:

@@ -192,7 +192,7 @@ def _create_case(
 ) -> tuple[CaseRow, CaseRun]:
     rt.record_deployment(session)
     now = rt.now()
-    run, _ = CaseRun.start(rt.deployment, rt.environment(), rt.clock, engine_data)
+    run, _ = CaseRun.start(rt.deployment, rt.environment(), rt.clock, engine_data, trim=rt.trim_finished)
     case = CaseRow(
         label=label or app.batch,
         deployment_id=rt.deployment.id,
@@ -215,7 +215,7 @@ def _create_case(
     session.add(case)
     session.flush()
     assert case.id is not None  # noqa: S101 - flushed
-    log_event(session, case, "case_created", actor.user, {"start": engine_data}, now, case.digest)
+    log_event(session, case, "case_created", actor.user, run.start_record(engine_data), now, case.digest)
     return case, run
 
 

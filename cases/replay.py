@@ -98,10 +98,12 @@ def rebuild(
             clock.move_to(max(event.at, clock.now()))
             payload = event.payload
             if event.type == "case_created":
-                run, _ = CaseRun.start(deployment, environment, clock, payload["start"])
+                trim = CaseRun.trims_recorded(payload)
+                run, _ = CaseRun.start(deployment, environment, clock, payload["start"], trim=trim)
             elif event.type == "fraud_recovery_started":
+                trim = CaseRun.trims_recorded(payload)
                 run, _ = CaseRun.start(
-                    deployment, environment, clock, payload["start"], process_id="fraud_recovery"
+                    deployment, environment, clock, payload["start"], process_id="fraud_recovery", trim=trim
                 )
             elif run is None:
                 return None, [

@@ -54,6 +54,9 @@ class Runtime:
     calendar: BusinessCalendar
     policy: Policy
     check_roundtrip: bool = False  # tests: reload every snapshot and require the same state
+    # New cases drop their finished subprocesses after every step (CaseRun.start(trim=...)); False
+    # files them as cases were filed before 2026-12 (the comparison test plays both).
+    trim_finished: bool = True
     deployment: Deployment = field(init=False)
     # Live instances of the cases this runtime's commands committed (shared by pinned copies).
     hot: HotRuns = field(init=False, default_factory=HotRuns)

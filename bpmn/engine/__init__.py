@@ -9,6 +9,7 @@ from bpmn.deployment import model_files
 from bpmn.engine.case_run import CaseRun, declared_role
 from bpmn.engine.deployments import MAIN_PROCESS, Deployment, deploy, load_deployment
 from bpmn.engine.digest import snapshot_digest
+from bpmn.engine.serializer import TRIMS
 from bpmn.engine.timers import ClockedTimeDateEventDefinition
 from bpmn.engine.views import EngineView, NoSuchTask, PendingTimer, ReadyTask, StepReport
 
@@ -21,6 +22,7 @@ __all__ = [
     "NoSuchTask",
     "PendingTimer",
     "ReadyTask",
+    "TRIMS",
     "StepReport",
     "declared_role",
     "deploy",

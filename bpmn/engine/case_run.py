@@ -18,6 +18,7 @@ from bpmn.clock import Clock
 from bpmn.engine.deployments import MAIN_PROCESS, Deployment
 from bpmn.engine.digest import snapshot_digest
 from bpmn.engine.engine_pass import engine_pass
+from bpmn.engine.serializer import TRIMS
 from bpmn.engine.views import EngineView, NoSuchTask, PendingTimer, ReadyTask, StepReport
 from bpmn.script_env import SandboxEnvironment
 from domain.calendar import CalendarMissing
@@ -88,14 +89,21 @@ class CaseRun:
         clock: Clock,
         data: Mapping[str, Any],
         process_id: str = MAIN_PROCESS,
+        *,
+        trim: bool = False,
     ) -> tuple[CaseRun, StepReport]:
-        """Start a new workflow with ``data`` and run it to its first wait."""
+        """Start a new workflow with ``data`` and run it to its first wait.
+
+        ``trim``: drop every finished subprocess after each step (``_trim_finished``); a new case
+        asks for it, and replay asks for what the case's first event recorded.
+        """
         if process_id == MAIN_PROCESS:
             top, subs = deployment.spec, deployment.subprocess_specs
         else:
             top = deployment.subprocess_specs[process_id]
             subs = {k: v for k, v in deployment.subprocess_specs.items() if k != process_id}
         workflow = BpmnWorkflow(top, subs, script_engine=_ScriptEngine(environment, clock))
+        setattr(workflow, TRIMS, trim)
         workflow.data.update(_jsonable(dict(data)))
         start_task = workflow.task_tree
         start_task.data.update(_jsonable(dict(data)))
@@ -217,10 +225,45 @@ class CaseRun:
             self.timers_before = self._view.timers
         self._view = None
         try:
-            return self._run_engine_steps(already)
+            report = self._run_engine_steps(already)
         except Exception as err:
             _reraise_domain(err)
             raise
+        if getattr(self.workflow, TRIMS, False):
+            self._trim_finished()
+        return report
+
+    @property
+    def trims(self) -> bool:
+        """Whether this case drops its finished subprocesses (fixed when it started)."""
+        return bool(getattr(self.workflow, TRIMS, False))
+
+    def start_record(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """What the starting event records: the start data, and whether the case trims (replay re-runs it so)."""
+        return {"start": data, TRIMS: True} if self.trims else {"start": data}
+
+    @staticmethod
+    def trims_recorded(payload: Mapping[str, Any]) -> bool:
+        """Whether a starting event recorded trimming; only ``true`` itself counts (older histories have no key)."""
+        return payload.get(TRIMS) is True
+
+    def _trim_finished(self) -> None:
+        """Drop every completed subprocess whose call activity has completed: nothing can reach it again.
+
+        Spiff keeps every finished phase in the workflow (a paid case: 10 subprocesses, 133 tasks,
+        73 KiB of snapshot, serialized and digested at every command). A completed call activity is
+        never updated again (Spiff updates only future and waiting tasks), its data already holds
+        the subprocess's result, and no wait, timer or message lives in a completed subprocess. The
+        walk is in the mapping's order, so the same history always trims the same way (replay).
+        """
+        workflow = self.workflow
+        for task_id in [k for k, sp in workflow.subprocesses.items() if sp.completed]:
+            if task_id not in workflow.subprocesses:  # went with an enclosing subprocess
+                continue
+            task = workflow.get_task_from_id(task_id)
+            if task is not None and task.state == TaskState.COMPLETED:
+                for gone in workflow.delete_subprocess(task):  # as a reload would: nothing waits there
+                    workflow.event_manager.remove_task(gone)
 
     def _run_engine_steps(self, already: list[Task]) -> StepReport:
         ran: list[Task] = list(already)

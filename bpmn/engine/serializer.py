@@ -30,6 +30,15 @@ from SpiffWorkflow.task import Task
 
 from bpmn.engine.timers import ClockedTimeDateEventDefinition
 
+TRIMS = "trims_finished_phases"
+"""The workflow attribute and the snapshot key of a case whose finished subprocesses are dropped.
+
+Set once, when the case starts (``CaseRun.start(trim=True)``), recorded in its first event, and
+kept in every snapshot: a case started before trimming existed never has it, so its snapshots
+and its replay stay what they were (tests/golden/histories_v1); one started with it is trimmed
+after every step, replay included (histories_v2).
+"""
+
 _TEXT: dict[int, str] = {}
 _TEXT_KEPT = 50_000  # ~7 MiB: the tasks of ~350 cases in work; then started afresh (a miss costs ~1 µs)
 
@@ -107,6 +116,8 @@ def serializer_for(
             dct["spec"] = workflow.spec.name
             dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
             dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+            if getattr(workflow, TRIMS, False):
+                dct[TRIMS] = True
             return dct
 
         def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
@@ -121,6 +132,7 @@ def serializer_for(
             self.set_default_attributes(workflow, dct)
             self.subprocesses_from_dict(dct["subprocesses"], workflow)
             workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+            setattr(workflow, TRIMS, bool(dct.pop(TRIMS, False)))
             return workflow
 
     config = dict(SPIFF_CONFIG)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from bpmn.clock import VirtualClock
-from bpmn.engine import CaseRun, load_deployment, snapshot_digest
+from bpmn.engine import TRIMS, CaseRun, load_deployment, snapshot_digest
 from cases.replay import rebuild
 
 GOLDEN = sorted((Path(__file__).resolve().parents[1] / "golden").glob("histories_v*.json.gz"))
@@ -78,3 +78,13 @@ def test_every_stored_snapshot_loads_to_the_state_it_sealed(path: Path) -> None:
         clock = VirtualClock(datetime.fromisoformat(case["events"][-1]["at"]))
         run = CaseRun.load(deployment, case["snapshot"], deployment.environment, clock)
         assert run.snapshot() and run.digest() == case["digest"], (case["source"], case["label"])
+
+
+def test_histories_from_v2_on_were_recorded_trimmed() -> None:
+    """v1 holds cases from before trimming (no flag); v2 holds trimmed ones, so both formats keep replaying."""
+    for path in GOLDEN:
+        version = int(path.name.removeprefix("histories_v").split(".")[0])
+        for case in _load(path)["cases"]:
+            first = case["events"][0]["payload"]
+            assert (first.get(TRIMS) is True) is (version >= 2), (path.name, case["label"])
+            assert (TRIMS in json.loads(case["snapshot"])) is (version >= 2)
