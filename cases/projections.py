@@ -17,6 +17,7 @@ from cases.runtime import Runtime
 from domain import deadlines
 from forms.task_definitions import Sla, definition
 from store.tables import HumanTask, Notice, Timer
+from store.writes import insert_rows
 
 
 def _opening_review_due(rt: Runtime, start_date: date, figures: Mapping[str, Any]) -> datetime | None:
@@ -92,18 +93,24 @@ def sync(
         finished = Transition.COMPLETE if row.task_key == completed else Transition.WITHDRAW
         human_tasks.apply(row, finished, by=actor, at=now)
         session.add(row)
-    for task in ready.values():
-        session.add(
-            HumanTask(
-                case_id=case_id, task_key=task.key, spec_id=task.spec_id, title=_title(task),
-                role=_role(task), status="open", due_at=due_at(rt, start_date, task.key, figures), created_at=now,
-            )
-        )  # fmt: skip
+    insert_rows(session, HumanTask, [
+        {
+            "case_id": case_id, "task_key": task.key, "spec_id": task.spec_id, "title": _title(task),
+            "role": _role(task), "status": "open", "due_at": due_at(rt, start_date, task.key, figures),
+            "created_at": now,
+        }
+        for task in ready.values()
+    ])  # fmt: skip
     if timers_before == view.timers:
         return  # the timer rows already say this
-    session.execute(delete(Timer).where(col(Timer.case_id) == case_id))
-    for pending in view.timers:
-        session.add(Timer(case_id=case_id, spec_id=pending.spec_id, due_at=pending.due))
+    session.flush()
+    session.connection().execute(_DELETE_TIMERS, {"case_id": case_id})
+    insert_rows(session, Timer, [
+        {"case_id": case_id, "spec_id": pending.spec_id, "due_at": pending.due} for pending in view.timers
+    ])  # fmt: skip
+
+
+_DELETE_TIMERS = delete(Timer).where(col(Timer.case_id) == bindparam("case_id"))  # built once
 
 
 def open_human_tasks(session: Session, case_id: int | None) -> list[HumanTask]:

@@ -22,6 +22,7 @@ from domain.vocab import InstitutionStatus
 from store import event_log, outbox
 from store.catalogue import set_institution_status
 from store.tables import CaseEvent, CaseRow, HumanTask, Notice, Payment, RosterEntry, SlaBreach
+from store.writes import insert_rows
 
 FIGURES = (
     "opening_count", "attendance_base", "certified", "eligible", "amount_fen", "base_fen",
@@ -65,7 +66,7 @@ def _write_case(session: Session, case: CaseRow, values: dict[str, Any], event: 
     if getattr(result, "rowcount", 0) != 1:
         raise CaseConflict(case.id)
     # The version check above holds the case's row: the event's sequence number is ours alone.
-    session.add(event)
+    insert_rows(session, CaseEvent, [event_log.row_values(event)])
     for key, value in values.items():  # the row now holds these: no reload of the snapshot
         set_committed_value(case, key, value)
 

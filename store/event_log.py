@@ -100,6 +100,14 @@ def new_event(
     return event
 
 
+def row_values(event: CaseEvent) -> dict[str, Any]:
+    """The event's stored columns (its id is the database's)."""
+    return {name: getattr(event, name) for name in _COLUMNS}
+
+
+_COLUMNS = tuple(c.key for c in CaseEvent.__table__.columns if not c.primary_key)  # type: ignore[attr-defined]
+
+
 def events(session: Session, case_id: int) -> list[CaseEvent]:
     """A case's events in order."""
     stmt = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq))

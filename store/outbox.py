@@ -25,6 +25,7 @@ from store.outbox_tables import NotificationRow
 from store.reads import read_rows
 from store.tables import CaseRow, HumanTask, UserRole, UserRow
 from store.user_channels import channels_of
+from store.writes import insert_rows
 
 LIVE = ("pending", "sending")
 
@@ -109,23 +110,21 @@ def enqueue(session: Session, messages: Sequence[Message], now: datetime) -> int
     holders = _holders(session, {m.to.role for m in messages if m.to.role})
     users = {m.key: [m.to.user] if m.to.user else holders.get(m.to.role or "", []) for m in messages}
     channels = channels_of(session, (u for names in users.values() for u in names))
-    rows: dict[str, NotificationRow] = {}
+    rows: dict[str, dict[str, Any]] = {}
     for message in messages:
         for user in users[message.key]:
             for channel, address in channels[user]:
                 key = _key(message, channel, address, user)
-                rows.setdefault(key, NotificationRow(
-                    dedupe_key=key, case_id=message.case_id, kind=message.kind.value, recipient=user,
-                    channel=channel.value, address=user if channel is ChannelKind.INAPP else address,
-                    title=message.rendered.title, body=message.rendered.body, status="pending",
-                    next_attempt_at=now, created_at=now,
-                ))  # fmt: skip
+                rows.setdefault(key, {
+                    "dedupe_key": key, "case_id": message.case_id, "kind": message.kind.value, "recipient": user,
+                    "channel": channel.value, "address": user if channel is ChannelKind.INAPP else address,
+                    "title": message.rendered.title, "body": message.rendered.body, "status": "pending",
+                    "next_attempt_at": now, "created_at": now,
+                })  # fmt: skip
     if not rows:
         return 0
     known = set(read_rows(session, _KNOWN_KEYS, {"keys": list(rows)}).scalars())
-    fresh = [row for key, row in rows.items() if key not in known]
-    session.add_all(fresh)
-    return len(fresh)
+    return insert_rows(session, NotificationRow, [row for key, row in rows.items() if key not in known])
 
 
 def due_ids(session: Session, now: datetime, limit: int) -> list[int]:
