@@ -15,7 +15,7 @@ from datetime import date, datetime
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, bindparam
 from sqlmodel import Session, select
 
 from bpmn.clock import Clock
@@ -29,6 +29,7 @@ from domain.calendar import SHANGHAI, BusinessCalendar
 from domain.errors import ErrorCode, Refused, Violation
 from domain.policy import Policy
 from store import deployments
+from store.reads import read_rows
 from store.tables import CaseRow, DeploymentFile, DeploymentRow
 
 # Deployments read from the store and verified against their hash, by id: once verified, the
@@ -127,14 +128,17 @@ class Runtime:
 
     def record_deployment(self, session: Session) -> None:
         """Store the deployment's files and policy once (by content hash)."""
-        if session.get(DeploymentRow, self.deployment.id) is not None:
-            return
+        if read_rows(session, _DEPLOYMENT_STORED, {"id": self.deployment.id}).first() is not None:
+            return  # (a column read: the row's policy need not be parsed at every filing)
         policy: dict[str, Any] = self.policy.model_dump(mode="json")
         session.add(DeploymentRow(id=self.deployment.id, policy=policy, created_at=self.now()))
         session.flush()
         for name, body in self.deployment.files.items():
             session.add(DeploymentFile(deployment_id=self.deployment.id, name=name, content=body.decode()))
         session.flush()
+
+
+_DEPLOYMENT_STORED = select(DeploymentRow.id).where(DeploymentRow.id == bindparam("id"))  # built once
 
 
 def policy_missing_message(day: date) -> str:

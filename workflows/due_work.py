@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from bpmn.clock import VirtualClock
 from cases.runtime import Runtime
-from store.reads import read_rows
 from workflows.gateway import PaymentGateway
 from workflows.payments import attempt_payment, due_payments, next_payment_stmt
 from workflows.sweep import next_timer_stmt, sweep_timers
@@ -28,13 +27,14 @@ class MachineryRunaway(RuntimeError):
 def next_instants(rt: Runtime, skip: frozenset[int] = frozenset()) -> tuple[datetime | None, datetime | None]:
     """The earliest waiting timer's instant (cases in ``skip`` left out) and the earliest payment attempt's.
 
-    Two index reads in one unit of work (asked around every step and at every wake-up of the
-    orchestration). Not one statement of two scalar subqueries: the query-plan guard
-    (tests/support/query_plans.py) vouches for a top-N index scan only in a statement of its own.
+    Two index reads on one connection, no ORM session (asked around every step and at every
+    wake-up of the orchestration: a session's set-up and close were 40 % of the reads' time). Not
+    one statement of two scalar subqueries: the query-plan guard (tests/support/query_plans.py)
+    vouches for a top-N index scan only in a statement of its own.
     """
-    with rt.session() as session:
-        timer_at = read_rows(session, next_timer_stmt(skip)).scalar()
-        return timer_at, read_rows(session, next_payment_stmt()).scalar()
+    with rt.db.connect() as connection:
+        timer_at = connection.execute(next_timer_stmt(skip)).scalar()
+        return timer_at, connection.execute(next_payment_stmt()).scalar()
 
 
 @dataclass
