@@ -18,6 +18,7 @@ from domain.errors import ErrorCode, Refused, Violation
 from forms.task_definitions import EVENTS_BY_ID
 from forms.validator import validate
 from store.catalogue import ensure_user
+from store.reads import case_row
 from store.tables import CaseRow, Objection
 
 
@@ -129,7 +130,7 @@ def _start_recovery(
 def fire_timers(rt: Runtime, case_id: int) -> bool:
     """Fire the case's due timers (the timer sweep's step); False when nothing was due."""
     with rt.session() as session:
-        case = session.get(CaseRow, case_id)
+        case = case_row(session, case_id)
         if case is None:
             return False
         run = rt.load_run(session, case)

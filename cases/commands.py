@@ -29,7 +29,8 @@ from domain.vocab import Role
 from forms.task_definitions import TASKS
 from forms.validator import validate
 from store import personal
-from store.catalogue import ensure_user
+from store.catalogue import roles_of
+from store.reads import case_row
 from store.tables import CaseRow, HumanTask, RosterEntry
 
 # The role of each human task and its four-eyes partner, from the task definitions (forms/task_definitions.py).
@@ -86,7 +87,7 @@ def _submit(
     data: Mapping[str, Any],
     label: str,
 ) -> int:
-    case = session.get(CaseRow, case_id) if case_id is not None else None
+    case = case_row(session, case_id) if case_id is not None else None
     run, open_tasks = _check_access(rt, session, case, actor, task_key)
     if run is not None:  # a filed case is judged by the deployment it pinned, not today's settings
         rt = rt.pinned(run.deployment)
@@ -149,8 +150,8 @@ def _check_access(
     role = TASK_ROLES.get(task_key)
     if role is None:
         raise _refuse(ErrorCode.NO_SUCH_TASK, f"流程中没有任务 {task_key}")
-    user = ensure_user(session, actor.user)
-    if actor.role != role.value or actor.role not in user.roles:
+    held = roles_of(session, actor.user)  # created on first use, whatever the outcome
+    if actor.role != role.value or actor.role not in held:
         raise _refuse(ErrorCode.FORBIDDEN, f"「{task_key}」须由 {role.value} 角色办理，您当前的角色无权办理")
     if case is None:
         if task_key != "opening_application":

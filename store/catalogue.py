@@ -13,6 +13,7 @@ from domain.applicant import normalize_credit_code
 from domain.idnumber import normalize_id_number
 from domain.vocab import InstitutionStatus, Level
 from store import personal
+from store.reads import read_rows
 from store.tables import CaseRow, Enterprise, Institution, Project, RosterEntry, TrainingRecord, UserRow
 
 # Statuses of a case whose trainees no longer count as trained (not "passed the opening review").
@@ -168,6 +169,18 @@ def add_enterprises(session: Session, items: Iterable[tuple[str, str, Institutio
 
 
 _USER_NAMED = select(UserRow).where(UserRow.username == bindparam("username"))  # built once
+_ROLES_OF = select(UserRow.roles).where(UserRow.username == bindparam("username"))
+
+
+def roles_of(session: Session, username: str) -> list[str]:
+    """The roles a user holds; a user seen for the first time is created, holding none (``ensure_user``).
+
+    Every command asks this of its actor: a column read, not an ORM load, for a user already there.
+    """
+    found = read_rows(session, _ROLES_OF, {"username": username}).first()
+    if found is None:
+        return list(ensure_user(session, username).roles)
+    return list(found[0])
 
 
 def ensure_user(session: Session, username: str, role: str | None = None) -> UserRow:

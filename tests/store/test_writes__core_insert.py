@@ -78,12 +78,14 @@ def test_a_required_column_left_out_or_an_unknown_one_is_refused_and_nothing_is_
         assert session.exec(select(NotificationRow)).all() == []
 
 
-class _Listed(SQLModel, table=True):
-    __tablename__ = "test_listed"
-    id: int | None = Field(default=None, primary_key=True)
-    tags: str = Field(default_factory=lambda: "fresh")
-
-
 def test_a_default_factory_is_refused_rather_than_shared() -> None:
-    with pytest.raises(TypeError, match="default factory"):
-        insert_rows(Session(), _Listed, [{}])
+    class Listed(SQLModel, table=True):
+        __tablename__ = "test_listed"
+        id: int | None = Field(default=None, primary_key=True)
+        tags: str = Field(default_factory=lambda: "fresh")
+
+    try:
+        with pytest.raises(TypeError, match="default factory"):
+            insert_rows(Session(), Listed, [{}])
+    finally:  # a table of this test only: out of the schema the migrations are compared with
+        SQLModel.metadata.remove(Listed.__table__)  # type: ignore[attr-defined]
