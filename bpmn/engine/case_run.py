@@ -229,7 +229,7 @@ class CaseRun:
         except Exception as err:
             _reraise_domain(err)
             raise
-        if getattr(self.workflow, TRIMS, False):
+        if self.trims:
             self._trim_finished()
         return report
 
