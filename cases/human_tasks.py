@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from store.tables import HumanTask
 
@@ -45,17 +46,24 @@ class IllegalTransition(ValueError):
     """A transition the task's current status does not allow."""
 
 
-def apply(task: HumanTask, transition: Transition, *, by: str | None, at: datetime) -> None:
-    """Move ``task`` along ``transition`` (claim records the assignee; complete who completed it)."""
+def changes(task: HumanTask, transition: Transition, *, by: str | None, at: datetime) -> dict[str, Any]:
+    """The columns ``transition`` sets on ``task`` (claim records the assignee; complete who completed it)."""
     current = TaskStatus(task.status)
     target = _MACHINE.get((current, transition))
     if target is None:
         raise IllegalTransition(f"任务状态为「{current.value}」，不能执行「{transition.value}」")
-    task.status = target.value
     if transition is Transition.CLAIM:
-        task.assignee = by
-    elif transition is Transition.UNCLAIM:
-        task.assignee = None
-    else:
-        task.completed_at = at
-        task.completed_by = by if transition is Transition.COMPLETE else None
+        return {"status": target.value, "assignee": by}
+    if transition is Transition.UNCLAIM:
+        return {"status": target.value, "assignee": None}
+    return {
+        "status": target.value,
+        "completed_at": at,
+        "completed_by": by if transition is Transition.COMPLETE else None,
+    }
+
+
+def apply(task: HumanTask, transition: Transition, *, by: str | None, at: datetime) -> None:
+    """Move ``task`` along ``transition`` (the ORM writes the change with the session)."""
+    for column, value in changes(task, transition, by=by, at=at).items():
+        setattr(task, column, value)

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bpmn.engine import EngineView, PendingTimer, ReadyTask
@@ -91,8 +92,10 @@ def sync(
             del ready[row.spec_id]
             continue
         finished = Transition.COMPLETE if row.task_key == completed else Transition.WITHDRAW
-        human_tasks.apply(row, finished, by=actor, at=now)
-        session.add(row)
+        values = human_tasks.changes(row, finished, by=actor, at=now)
+        session.connection().execute(_FINISH_TASK, {"task_id": row.id, **values})
+        for column, value in values.items():  # the row now holds these: the object says so, unflushed
+            set_committed_value(row, column, value)
     insert_rows(session, HumanTask, [
         {
             "case_id": case_id, "task_key": task.key, "spec_id": task.spec_id, "title": _title(task),
@@ -111,6 +114,9 @@ def sync(
 
 
 _DELETE_TIMERS = delete(Timer).where(col(Timer.case_id) == bindparam("case_id"))  # built once
+_TASKS = HumanTask.__table__  # type: ignore[attr-defined]
+# the SET clause is the columns each call's parameters name (the transition's changes)
+_FINISH_TASK = update(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
 
 
 def open_human_tasks(session: Session, case_id: int | None) -> list[HumanTask]:

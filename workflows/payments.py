@@ -15,7 +15,6 @@ from cases.conflict import CaseConflict
 from cases.integrity import CaseQuarantined, ensure_intact
 from cases.runtime import Runtime
 from cases.step import payment_key
-from store.reads import read_rows
 from store.tables import CaseRow, Payment
 from workflows.gateway import GatewayError, GatewayTimeout, PaymentGateway, PaymentOrder
 
@@ -42,9 +41,9 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def due_payments(rt: Runtime, now: datetime) -> list[int]:
-    """Ids of payments whose next attempt is due."""
-    with rt.session() as session:
-        return [i for i in read_rows(session, _DUE_PAYMENTS, {"now": now}).scalars() if i is not None]
+    """Ids of payments whose next attempt is due (a read on a plain connection: asked after every step)."""
+    with rt.db.connect() as connection:
+        return [i for i in connection.execute(_DUE_PAYMENTS, {"now": now}).scalars() if i is not None]
 
 
 # Built once, run with bound values: building a statement costs more than SQLite running it.
