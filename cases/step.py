@@ -42,8 +42,10 @@ def log_event(
     """Append an event that changes no engine state; the head moves with the case row under its version."""
     assert case.id is not None  # noqa: S101 - persisted
     sealed = {**payload, "state": integrity.seal(case)}
-    event = event_log.new_event(case.id, (case.event_seq, case.head_hash), type_, actor, sealed, at, digest)
-    _write_case(session, case, {"event_seq": event.seq, "head_hash": event.hash}, event)
+    event = event_log.event_values(
+        case.id, (case.event_seq, case.head_hash), type_, actor, sealed, at, digest
+    )
+    _write_case(session, case, {"event_seq": event["seq"], "head_hash": event["hash"]}, event)
 
 
 _CASE = CaseRow.__table__  # type: ignore[attr-defined]
@@ -54,7 +56,7 @@ _UPDATE_CASE = update(_CASE).where(
 )
 
 
-def _write_case(session: Session, case: CaseRow, values: dict[str, Any], event: CaseEvent) -> None:
+def _write_case(session: Session, case: CaseRow, values: dict[str, Any], event: dict[str, Any]) -> None:
     """Write the case row under its version (a lost race raises CaseConflict), then its event."""
     assert case.id is not None  # noqa: S101 - persisted
     values = {**values, "version": case.version + 1}
@@ -66,7 +68,7 @@ def _write_case(session: Session, case: CaseRow, values: dict[str, Any], event: 
     if getattr(result, "rowcount", 0) != 1:
         raise CaseConflict(case.id)
     # The version check above holds the case's row: the event's sequence number is ours alone.
-    insert_rows(session, CaseEvent, [event_log.row_values(event)])
+    insert_rows(session, CaseEvent, [event])
     for key, value in values.items():  # the row now holds these: no reload of the snapshot
         set_committed_value(case, key, value)
 
@@ -113,10 +115,10 @@ def commit_step(
         "opening_approved": case.opening_approved or report.data.get("opening_outcome") == "approved",
     }
     sealed = {**payload, "state": integrity.seal(case, values)}
-    event = event_log.new_event(
+    event = event_log.event_values(
         case.id, (case.event_seq, case.head_hash), event_type, actor, sealed, now, digest
     )
-    values.update(event_seq=event.seq, head_hash=event.hash)
+    values.update(event_seq=event["seq"], head_hash=event["hash"])
     new_case = case.event_seq == 1 and completed == "opening_application"
     _write_case(session, case, values, event)
     rt.hot.keep(case, run, snapshot, rt.clock)  # taken by the next command only if the row still holds it

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -30,18 +29,40 @@ class DbCatalogue:
 
     def institution_status(self, name: str) -> InstitutionStatus | None:
         """The institution's catalogue status, None when unknown."""
-        row = self.session.exec(select(Institution).where(Institution.name == name)).first()
-        return InstitutionStatus(row.status) if row else None
+        row = read_rows(self.session, _INSTITUTION_STATUS, {"name": name}).first()
+        return InstitutionStatus(row[0]) if row else None
 
     def is_published(self, occupation: str, level: Level) -> bool:
         """Whether occupation + level is a published subsidised project (003 (三))."""
-        stmt = select(Project.id).where(Project.occupation == occupation, Project.level == str(level))
-        return self.session.exec(stmt).first() is not None
+        params = {"occupation": occupation, "level": str(level)}
+        return read_rows(self.session, _PUBLISHED, params).first() is not None
 
     def enterprise_status(self, credit_code: str) -> InstitutionStatus | None:
         """The status of the enterprise with this credit code, None when it is not listed."""
-        row = self.session.exec(select(Enterprise).where(Enterprise.credit_code == credit_code)).first()
-        return InstitutionStatus(row.status) if row else None
+        row = read_rows(self.session, _ENTERPRISE_STATUS, {"code": credit_code}).first()
+        return InstitutionStatus(row[0]) if row else None
+
+
+# Column reads built once: every opening application asks them.
+_INSTITUTION_STATUS = select(Institution.status).where(Institution.name == bindparam("name"))
+_PUBLISHED = select(Project.id).where(
+    Project.occupation == bindparam("occupation"), Project.level == bindparam("level")
+)
+_ENTERPRISE_STATUS = select(Enterprise.status).where(Enterprise.credit_code == bindparam("code"))
+
+
+# Built once (an opening application's two registry reads, with a roster's references expanded).
+_RECORDS_OF = select(TrainingRecord.ref, TrainingRecord.year, TrainingRecord.occupation).where(
+    col(TrainingRecord.ref).in_(bindparam("refs", expanding=True))
+)
+_ROSTERS_OF = (
+    select(col(RosterEntry.ref), col(CaseRow.start_date), col(CaseRow.occupation), col(CaseRow.status))
+    .join(CaseRow, col(RosterEntry.case_id) == col(CaseRow.id))
+    .where(col(RosterEntry.ref).in_(bindparam("refs", expanding=True)))
+    .where(col(CaseRow.opening_approved).is_(True))
+    .where(col(CaseRow.status).not_in(_NOT_TRAINED))
+)
+_ROSTERS_OF_OTHERS = _ROSTERS_OF.where(col(CaseRow.id) != bindparam("case_id"))
 
 
 class DbTrainingRegistry:
@@ -66,33 +87,15 @@ class DbTrainingRegistry:
         for i in ids:
             by_ref.setdefault(personal.ref_of(self.session, "id_number", i), []).append(i)
         refs = sorted(by_ref)
-        records = select(TrainingRecord.ref, TrainingRecord.year, TrainingRecord.occupation).where(
-            col(TrainingRecord.ref).in_(refs)
-        )
-        for ref, year, occupation in self.session.exec(records):
-            for i in by_ref[str(ref)]:
-                known[i].append((year, occupation, True))
-        for ref, start, occupation, status in self.session.exec(self._roster_stmt(refs)):
-            for i in by_ref[str(ref)]:
-                known[i].append((start.year, occupation, status != _NOT_SUBSIDISED))
+        for row in read_rows(self.session, _RECORDS_OF, {"refs": refs}):
+            for i in by_ref[str(row.ref)]:
+                known[i].append((row.year, row.occupation, True))
+        roster = _ROSTERS_OF if self.excluding_case is None else _ROSTERS_OF_OTHERS
+        params = {"refs": refs, "case_id": self.excluding_case}
+        for row in read_rows(self.session, roster, params):
+            for i in by_ref[str(row.ref)]:
+                known[i].append((row.start_date.year, row.occupation, row.status != _NOT_SUBSIDISED))
         self._known = known
-
-    def _roster_stmt(self, refs: list[str]) -> Any:
-        stmt = (
-            select(
-                col(RosterEntry.ref),
-                col(CaseRow.start_date),
-                col(CaseRow.occupation),
-                col(CaseRow.status),
-            )
-            .join(CaseRow, col(RosterEntry.case_id) == col(CaseRow.id))
-            .where(col(RosterEntry.ref).in_(refs))
-            .where(col(CaseRow.opening_approved).is_(True))
-            .where(col(CaseRow.status).not_in(_NOT_TRAINED))
-        )
-        if self.excluding_case is not None:
-            stmt = stmt.where(CaseRow.id != self.excluding_case)
-        return stmt
 
     def _history(self, id_number: str) -> list[tuple[int, str, bool]]:
         if self._known is None or id_number not in self._known:

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from domain.plan import PlanLine, PlannedClass, used
 from forms.roster_file import RosterRowError, TableColumn, TableRow, TableUnreadable, read_table, table_rows
+from store.reads import read_rows
 from store.tables import CaseRow, PlanLineRow
 
 # A rejected, cancelled or stopped class gives its places back (contract v2).
@@ -190,6 +192,14 @@ def _live_classes(
     return [PlannedClass(project_type, count) for project_type, count in session.exec(stmt)]
 
 
+# Built once: every opening application reads its institution's plan lines of the year.
+_PLAN_LINES = (
+    select(PlanLineRow.year, PlanLineRow.institution, PlanLineRow.quota, PlanLineRow.project_type)
+    .where(PlanLineRow.institution == bindparam("institution"), PlanLineRow.year == bindparam("year"))
+    .order_by(col(PlanLineRow.id))
+)
+
+
 class DbPlanBook:
     """domain.plan.PlanBook over the plan lines and the cases (the case being corrected left out)."""
 
@@ -199,8 +209,11 @@ class DbPlanBook:
 
     def plan_lines(self, institution: str, year: int) -> Sequence[PlanLine]:
         """The plan lines of ``institution`` for ``year``."""
-        stmt = select(PlanLineRow).where(PlanLineRow.institution == institution, PlanLineRow.year == year)
-        return [_line(row) for row in self.session.exec(stmt.order_by(col(PlanLineRow.id)))]
+        rows = read_rows(self.session, _PLAN_LINES, {"institution": institution, "year": year})
+        return [
+            PlanLine(year=r.year, institution=r.institution, quota=r.quota, project_type=r.project_type)
+            for r in rows
+        ]
 
     def other_classes(self, institution: str, year: int) -> Sequence[PlannedClass]:
         """Every other case of ``institution`` starting in ``year`` not rejected, cancelled or stopped."""

@@ -120,3 +120,17 @@ def test_a_value_given_again_after_its_erasure_is_kept_again(sqlite_db: Engine) 
         )
         assert personal.put(session, "phone", "１３８０００００００１", at) == refs[0]  # full-width: NFKC
         assert personal.reveal(session, refs) == {refs[0]: "13800000001", refs[2]: None}
+
+
+def test_a_sessions_references_follow_the_keyring_of_its_database(sqlite_db: Engine) -> None:
+    # ref_of keeps what it computed for the session's life, keyed by the keyring: never a stale one
+    first, second = personal.Keyring.ephemeral("one"), personal.Keyring.ephemeral("two")
+    personal.attach(sqlite_db, first)
+    with Session(sqlite_db) as session:
+        ref = personal.ref_of(session, "id_number", "410881199005050111")
+        assert ref == first.ref("id_number", "410881199005050111")
+        assert personal.ref_of(session, "id_number", "410881199005050111") == ref
+        personal.attach(sqlite_db, second)
+        assert personal.ref_of(session, "id_number", "410881199005050111") == second.ref(
+            "id_number", "410881199005050111"
+        )

@@ -62,3 +62,16 @@ def test_tampering_is_detected(sqlite_db: Engine) -> None:
         session.commit()
         session.expire_all()
         assert event_log.verify_chain(session, case_id) == "event 2: hash does not match its content"
+
+
+def test_event_values_are_the_stored_columns_and_their_hash() -> None:
+    # what a command inserts with Core: JSON-normal payload (a date as its text), the chain's hash
+    payload = {"day": AT.date(), "名": "中文", "n": [1, 2]}
+    values = event_log.event_values(7, (3, "a" * 64), "task_completed", "wang", payload, AT, "d9")
+    assert values["seq"] == 4 and values["prev_hash"] == "a" * 64
+    assert values["payload"] == {"day": "2026-03-02", "名": "中文", "n": [1, 2]}
+    event = CaseEvent(**values)
+    assert event_log.rehash(event) == values["hash"]
+    assert event_log.rehash(event, seq=5) != values["hash"]
+    made = event_log.new_event(7, (3, "a" * 64), "task_completed", "wang", payload, AT, "d9")
+    assert {k: getattr(made, k) for k in values} == values
