@@ -1,8 +1,9 @@
 """The personal-data vault: salted references in the log, encrypted values apart (个人信息保护法).
 
 A value is stored once under its reference, HMAC-SHA256(salt, kind ‖ normalised value), encrypted
-with Fernet. Events and lookups carry only the reference; the ciphertext enters no hash, so erasing
-it leaves every chain verifiable. The key and the salt come from one key file (``Settings``'s
+with AES-GCM-SIV bound to that reference (values stored before, with Fernet, still read). Events
+and lookups carry only the reference; the ciphertext enters no hash, so erasing it leaves every
+chain verifiable. The key and the salt come from one key file (``Settings``'s
 `SUBSIDYFLOW_DATA_KEY`, default var/data_key, generated 0600 on first use); a throw-away database
 (scenarios, tests) gets a key made in memory and a salt from a fixed seed, so its references, hence
 its history hashes, are the same on every run.
@@ -23,7 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCMSIV
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Connection, Engine, bindparam, event, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -43,7 +48,7 @@ _SALT_LABEL = b"subsidyflow personal-data HMAC salt"
 
 @dataclass(frozen=True, slots=True)
 class Keyring:
-    """The Fernet key that encrypts personal values and the salt of their references."""
+    """The key file's key (the vault's cipher derives from it) and the salt of the references."""
 
     key: bytes = field(repr=False)
     salt: bytes = field(repr=False)
@@ -78,22 +83,53 @@ class Keyring:
         message = f"{kind}\x00{normalise(kind, value)}".encode()
         return hmac.new(self.salt, message, hashlib.sha256).hexdigest()
 
-    def encrypt(self, value: str) -> str:
-        """The value encrypted at rest."""
-        return _fernet(self.key).encrypt(value.encode()).decode()
+    def encrypt(self, value: str, ref: str) -> str:
+        """The value encrypted at rest, bound to its reference: ``v2:`` + base64(nonce ‖ AES-GCM-SIV).
 
-    def decrypt(self, token: str) -> str | None:
-        """The value, None when this key cannot open it."""
+        The reference is the associated data, so a ciphertext moved to another row does not open
+        (Fernet, used before, would have opened it). AES-GCM-SIV with a fresh random 96-bit nonce:
+        a repeated nonce reveals only that two values are equal, never the key (RFC 8452).
+        """
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = _siv(self.key).encrypt(nonce, value.encode(), ref.encode())
+        return _V2 + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def decrypt(self, token: str, ref: str) -> str | None:
+        """The value, None when this key cannot open it (or it was not sealed for ``ref``).
+
+        A Fernet token (no ``v2:`` prefix) is a value stored before AES-GCM-SIV: still read.
+        """
+        if not token.startswith(_V2):
+            try:
+                return _fernet(self.key).decrypt(token.encode()).decode()
+            except InvalidToken:
+                return None
         try:
-            return _fernet(self.key).decrypt(token.encode()).decode()
-        except InvalidToken:
+            raw = base64.urlsafe_b64decode(token.removeprefix(_V2))
+            opened = _siv(self.key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], ref.encode())
+            return opened.decode()
+        except (ValueError, InvalidTag):  # bad base64 or UTF-8, too short, or not ours
             return None
+
+
+_V2 = "v2:"  # the ciphertext format: AES-GCM-SIV bound to the reference (docs/decisions.md)
+_NONCE_BYTES = 12
+_VAULT_INFO = b"subsidyflow personal-data vault AES-GCM-SIV v2"
 
 
 @lru_cache(maxsize=8)
 def _fernet(key: bytes) -> Fernet:
     """The cipher of a key, made once (a roster of 40 encrypts 120 values; making it is a quarter of each)."""
     return Fernet(key)
+
+
+@lru_cache(maxsize=8)
+def _siv(key: bytes) -> AESGCMSIV:
+    """The vault's cipher: a 256-bit key derived from the key file's by HKDF-SHA256, made once per key."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_VAULT_INFO).derive(
+        base64.urlsafe_b64decode(key)
+    )
+    return AESGCMSIV(derived)
 
 
 def normalise(kind: str, value: str) -> str:
@@ -160,7 +196,12 @@ def put_many(session: Session, items: Sequence[tuple[str, str]], at: datetime) -
     ring = keyring(session)
     refs = [ref_of(session, kind, value) for kind, value in items]
     rows = {
-        ref: {"ref": ref, "kind": kind, "ciphertext": ring.encrypt(normalise(kind, value)), "created_at": at}
+        ref: {
+            "ref": ref,
+            "kind": kind,
+            "ciphertext": ring.encrypt(normalise(kind, value), ref),
+            "created_at": at,
+        }
         for ref, (kind, value) in zip(refs, items, strict=True)
     }
     if not rows:
@@ -244,7 +285,7 @@ def reveal(session: Session, refs: Iterable[str]) -> dict[str, str | None]:
     found: dict[str, str | None] = dict.fromkeys(wanted)
     rows = session.exec(select(PersonalData).where(col(PersonalData.ref).in_(wanted))) if wanted else ()
     for row in rows:
-        found[row.ref] = ring.decrypt(row.ciphertext) if row.ciphertext is not None else None
+        found[row.ref] = ring.decrypt(row.ciphertext, row.ref) if row.ciphertext is not None else None
     return found
 
 

@@ -3,9 +3,11 @@ look-ups go by the salted reference (a full-width number finds its record)."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
@@ -105,7 +107,45 @@ def test_references_depend_on_the_salt() -> None:
     )
     assert one.ref("id_number", "410881199005050111") != two.ref("id_number", "410881199005050111")
     assert one.ref("phone", "13800000001") != one.ref("id_number", "13800000001")  # the kind is hashed too
-    assert one.decrypt(one.encrypt("张三")) == "张三" and two.decrypt(one.encrypt("张三")) is None
+    ref = one.ref("name", "张三")
+    assert (
+        one.decrypt(one.encrypt("张三", ref), ref) == "张三"
+        and two.decrypt(one.encrypt("张三", ref), ref) is None
+    )
+
+
+def test_a_value_opens_only_for_its_own_reference_and_unaltered() -> None:
+    ring = personal.Keyring.ephemeral("vault")
+    mine, other = ring.ref("id_number", "410881199005050111"), ring.ref("id_number", "410881199005050138")
+    token = ring.encrypt("410881199005050111", mine)
+    assert token.startswith("v2:") and "410881199005050111" not in token
+    assert token != ring.encrypt("410881199005050111", mine)  # a fresh nonce each time
+    assert ring.decrypt(token, mine) == "410881199005050111"
+    assert ring.decrypt(token, other) is None  # a ciphertext moved to another row does not open
+    body = base64.urlsafe_b64decode(token.removeprefix("v2:"))
+    flipped = "v2:" + base64.urlsafe_b64encode(body[:-1] + bytes([body[-1] ^ 1])).decode()
+    assert ring.decrypt(flipped, mine) is None
+    assert ring.decrypt("v2:not base64!", mine) is None and ring.decrypt("v2:", mine) is None
+    assert ring.decrypt("gAAAAAgarbage", mine) is None
+
+
+def test_values_stored_with_fernet_before_still_read(sqlite_db: Engine) -> None:
+    # a vault row written before AES-GCM-SIV: a Fernet token under the key file's key
+    ring = personal.Keyring.ephemeral("legacy")
+    personal.attach(sqlite_db, ring)
+    at = datetime(2026, 3, 2, 9, tzinfo=SHANGHAI)
+    ref = ring.ref("phone", "13800000001")
+    with Session(sqlite_db) as session:
+        session.add(
+            PersonalData(
+                ref=ref,
+                kind="phone",
+                ciphertext=Fernet(ring.key).encrypt(b"13800000001").decode(),
+                created_at=at,
+            )
+        )
+        session.commit()
+        assert personal.reveal(session, [ref]) == {ref: "13800000001"}
 
 
 def test_a_value_given_again_after_its_erasure_is_kept_again(sqlite_db: Engine) -> None:
