@@ -157,7 +157,7 @@ def _read(path: Path, env: str, *, dates_as_text: bool = False) -> tuple[str, An
     except FileNotFoundError:
         raise OperatorFileError(f"{path}: 文件不存在：请检查环境变量 {env} 给出的路径") from None
     except OSError as err:
-        raise OperatorFileError(f"{path}: 无法读取（{err.strerror or err}）：请检查 {env}") from None
+        raise OperatorFileError(f"{path}: 无法读取（{safe_yaml.os_reason(err)}）：请检查 {env}") from None
     except safe_yaml.YamlRefused as refused:
         raise OperatorFileError(refused.named(str(path))) from None
     except yaml.YAMLError as err:

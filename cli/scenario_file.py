@@ -250,7 +250,7 @@ def read_scenario(path: Path) -> tuple[str, Scenario]:
     except safe_yaml.YamlRefused as refused:
         raise ScenarioMalformed(refused.named(str(path))) from None
     except OSError as err:
-        raise ScenarioMalformed(f"{path}: 无法读取文件：{err.strerror or err}") from None
+        raise ScenarioMalformed(f"{path}: 无法读取文件：{safe_yaml.os_reason(err)}") from None
     return text, parse_scenario(text, str(path))
 
 

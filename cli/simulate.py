@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import tempfile
 import time
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,8 @@ from cases.deploy import CandidateUnreadable, read_candidate
 from cases.wiring import OperatorFileError, Settings, load_operator_policy
 from cli.simulation import Variant, default_workers, peak_rss_mib, play_year, stream_text
 from cli.simulation_report import rich_table, summarize, write_pdf, write_xlsx
+from domain.calendar import BusinessCalendar
+from forms import safe_yaml
 from workflows.year_generator import Rates, YearSpec, generate_year
 
 console = Console(width=max(120, Console().width))
@@ -25,6 +28,11 @@ err_console = Console(stderr=True, soft_wrap=True)
 def _proposed_policy(proposed: Path | None, policy_file: Path | None) -> Path | None:
     if proposed is not None and policy_file is not None:
         err_console.print("[red]--proposed 与 --policy 只能二选一[/red]")
+        raise typer.Exit(2)
+    if policy_file is not None and not policy_file.is_file():
+        err_console.print(
+            f"[red]--policy 给出的策略文件不存在[/red]：{escape(str(policy_file))}", highlight=False
+        )
         raise typer.Exit(2)
     if proposed is not None:
         path = proposed / "policy.yaml"
@@ -45,6 +53,31 @@ def _proposed_models(proposed: Path | None) -> dict[str, bytes] | None:
         return read_candidate(proposed).files
     except CandidateUnreadable as bad:
         err_console.print(f"[red]拟议方案目录有误[/red] {escape(str(bad))}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _covered(calendar: BusinessCalendar, year: int) -> bool:
+    """Whether the calendar has ``year``; a year no date can have (0, 10000, 10**20) has none."""
+    try:
+        return calendar.covers(year)
+    except (ValueError, OverflowError):
+        return False
+
+
+def _writable_directory(path: Path | None, option: str) -> None:
+    """Make ``path`` a directory now, or refuse the run (exit 2) before any case is played."""
+    if path is None:
+        return
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as err:
+        reason = "已存在同名文件" if path.exists() and not path.is_dir() else safe_yaml.os_reason(err)
+        err_console.print(
+            f"[red]{option} 目录 {escape(str(path))} 无法写入[/red]（{reason}）：请换一个可写的目录",
+            highlight=False,
+        )
         raise typer.Exit(2) from None
 
 
@@ -87,11 +120,13 @@ def simulate(
     except OperatorFileError as bad:
         err_console.print(f"[red]策略或日历文件有误[/red] {escape(str(bad))}", highlight=False)
         raise typer.Exit(2) from None
-    if not calendar.covers(year):
+    if not _covered(calendar, year):
         err_console.print(
             f"[red]{year} 年没有官方日历数据[/red]：请用 SUBSIDYFLOW_CALENDAR_FILE 提供该年的节假日与调休"
         )
         raise typer.Exit(2)
+    for where, option in ((out, "--out"), (export, "--export")):  # before the work, not after it
+        _writable_directory(where, option)
     rates = Rates(returned=returned, cancelled=cancelled, objection=objection, fraud=fraud, late_review=late,
                   low_satisfaction=low_satisfaction)  # fmt: skip
     spec = YearSpec(cases=cases, year=year, seed=seed, rates=rates)

@@ -8,6 +8,7 @@ nesting: the depth is checked before it goes deeper, and an alias counts as ever
 from __future__ import annotations
 
 import codecs
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,24 @@ class YamlRefused(ValueError):
 
 def _size_message(size: str) -> str:
     return f"文件过大（{size}），上限为 {MAX_FILE_BYTES // (1024 * 1024)} MiB：请拆分为多个文件"
+
+
+# Why a file or directory could not be used, in the words an operator reads (strerror is English).
+_OS_REASONS = {
+    errno.ENOENT: "路径不存在",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "没有访问权限",
+    errno.EROFS: "文件系统只读",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EEXIST: "已存在同名文件",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why an operating-system call failed, in Chinese (the system's own words for a rare error)."""
+    return _OS_REASONS.get(err.errno or 0) or f"系统错误：{err.strerror or err}"
 
 
 def read_limited(path: Path) -> bytes:

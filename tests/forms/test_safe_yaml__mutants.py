@@ -8,6 +8,8 @@ Written against the mutants that had no fast test (mutmut, issue 7).
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from forms.safe_yaml import (
     describe,
     line_of,
     load,
+    os_reason,
     read_limited,
 )
 
@@ -343,3 +346,25 @@ def test_line_of_names_the_deepest_node_that_exists(loc: tuple[int | str, ...], 
 def test_line_of_no_document_is_none() -> None:
     assert line_of(None, ()) is None
     assert line_of(None, ("a",)) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (errno.ENOENT, "路径不存在"),
+        (errno.ENOTDIR, "路径中有一段不是目录"),
+        (errno.EISDIR, "这是一个目录，不是文件"),
+        (errno.EACCES, "没有访问权限"),
+        (errno.EPERM, "没有访问权限"),
+        (errno.EROFS, "文件系统只读"),
+        (errno.ENOSPC, "磁盘空间不足"),
+        (errno.EEXIST, "已存在同名文件"),
+    ],
+)
+def test_os_reasons_are_said_in_chinese(code: int, reason: str) -> None:
+    assert os_reason(OSError(code, os.strerror(code))) == reason
+
+
+def test_a_rare_os_error_keeps_the_systems_words() -> None:
+    assert os_reason(OSError(errno.EMLINK, "Too many links")) == "系统错误：Too many links"
+    assert os_reason(OSError("no errno at all")) == "系统错误：no errno at all"

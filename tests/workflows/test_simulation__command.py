@@ -53,3 +53,30 @@ def test_a_proposed_directory_with_models_judges_the_proposed_variant_by_them(tm
             for r in load_workbook(out / "simulation.xlsx")["对比"].iter_rows(min_row=2, values_only=True)}  # fmt: skip
     now, then = rows[("时限超期", "补贴审核超时")]
     assert int(then) > int(now)  # one working day for the claim review: late reviews breach it
+
+
+def test_a_year_no_date_can_have_is_refused_as_uncovered() -> None:
+    for year in ("-5", "0", "10000", "99999999999999999999"):
+        answer = CliRunner().invoke(app, ["simulate", "--cases", "2", "--workers", "1", "--year", year])
+        assert answer.exit_code == 2, answer.output
+        assert f"{year} 年没有官方日历数据" in answer.output and "Traceback" not in answer.output
+
+
+def test_report_directories_are_checked_before_any_case_is_played(tmp_path: Path) -> None:
+    taken = tmp_path / "afile"
+    taken.write_text("x", encoding="utf-8")
+    for option, where, reason in (
+        ("--out", taken, "已存在同名文件"),
+        ("--export", taken / "sub", "路径中有一段不是目录"),
+    ):
+        answer = CliRunner().invoke(app, ["simulate", "--cases", "2", "--workers", "1", option, str(where)])
+        assert answer.exit_code == 2, answer.output
+        assert f"{option} 目录 {where} 无法写入（{reason}）" in answer.output
+        assert "现行方案" not in answer.output  # refused before the year was played
+
+
+def test_a_missing_policy_file_is_named_by_its_option(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    answer = CliRunner().invoke(app, ["simulate", "--cases", "2", "--policy", str(missing)])
+    assert answer.exit_code == 2
+    assert f"--policy 给出的策略文件不存在：{missing}" in answer.output
