@@ -83,6 +83,10 @@ def scenario_run(
         err_console.print(f"[red]没有这个文件或目录：{path}[/red]")
         raise typer.Exit(2)
     files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else [path]
+    if not files:  # nothing ran: said, so a job pointed at the wrong folder is noticed
+        err_console.print(
+            f"[yellow]目录 {escape(str(path))} 中没有 .yaml / .yml 场景文件[/yellow]", highlight=False
+        )
     calendar = operator_calendar()
     results: list[dict[str, Any]] = []
     malformed = False
@@ -105,7 +109,7 @@ def scenario_run(
         payload: Any = results if path.is_dir() else (results[0] if results else None)
         if payload is not None:
             print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
+    elif results:
         _print_summary(results)
     if malformed:
         raise typer.Exit(2)
@@ -115,7 +119,7 @@ def scenario_run(
 
 def _print_summary(results: list[dict[str, Any]]) -> None:
     table = Table(title="场景运行结果")
-    for column in ("scenario", "expect", "case", "status", "amount 元", "breaches"):
+    for column in ("场景", "预期", "案件", "状态", "金额（元）", "超期"):
         table.add_column(column)
     for result in results:
         for label, case in result.get("cases", {}).items():
@@ -125,8 +129,18 @@ def _print_summary(results: list[dict[str, Any]]) -> None:
                 f"{amount / 100:,.2f}" if isinstance(amount, int) else "-", str(len(case.get("sla_breaches", []))),
             )  # fmt: skip
         for mismatch in result.get("mismatches", []):
-            table.add_row(str(result["scenario"]), "✗", "", mismatch, "", "")
+            table.add_row(str(result["scenario"]), "✗", "", f"预期不符：{mismatch}", "", "")
     console.print(table)
+    # a refused step is an outcome, not a failure: said here, so nobody has to open the JSON for it
+    for result in results:
+        refused = [(step["index"], e) for step in result.get("steps", []) if not step.get("ok", True)
+                   for e in step.get("errors", [])]  # fmt: skip
+        if refused:
+            console.print(f"{escape(str(result['scenario']))}：被拒的步骤", highlight=False)
+        for index, error in refused:
+            field = f"（{error['field']}）" if error.get("field") else ""
+            console.print(f"  steps[{index}] {error['code']}{escape(field)}：{escape(str(error['message']))}",
+                          highlight=False)  # fmt: skip
 
 
 @app.command()

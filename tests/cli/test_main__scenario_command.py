@@ -74,6 +74,19 @@ def test_without_json_a_table_is_shown() -> None:
     assert "paid" in out and "44,400.00" in out
 
 
+def test_without_json_every_refused_step_is_listed_with_its_code_and_field() -> None:
+    code, out = _run(str(EXAMPLES / "04_bad_applications.yaml"))
+    assert code == 0 and "被拒的步骤" in out
+    assert "steps[0] id_number_invalid（roster[1].id_number）：第2名学员" in out.replace("\n", "")
+    assert "steps[1] class_too_large（planned_count）" in out
+
+
+def test_an_empty_folder_runs_nothing_and_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["scenario", "run", str(tmp_path), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []  # one result per file: none
+    assert "中没有 .yaml / .yml 场景文件" in result.stderr
+
+
 def test_a_missing_path_exits_2() -> None:
     assert _run("/nonexistent/scenario.yaml")[0] == 2
 
