@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -237,10 +238,45 @@ def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
     except ValidationError as err:
         first = err.errors()[0]
         loc = tuple(p for p in first["loc"] if isinstance(p, int | str))
-        key = ".".join(str(p) for p in loc) or "(top)"
-        line = safe_yaml.line_of(root, loc)
-        text = str(first["msg"]).removeprefix("Value error, ")
-        raise ScenarioMalformed(f"{name}:{line}: {key}: {text}") from None
+        text = _said(first["type"], str(first["msg"]), first.get("ctx") or {})
+        moved = _STEP_AT.match(text)  # the whole-file check of step order names the step it is about
+        if not loc and moved:
+            loc = ("steps", int(moved.group(1)), "at")
+        key = ".".join(str(p) for p in loc) or "（整个文件）"
+        raise ScenarioMalformed(f"{name}:{safe_yaml.line_of(root, loc)}: {key}: {text}") from None
+
+
+_STEP_AT = re.compile(r"steps\[(\d+)\]\.at ")
+_TIME = "须为带时区的时间，例如 2026-03-02T09:00:00+08:00"
+_DAY = "须为日期，格式 YYYY-MM-DD（如 2026-03-09）"
+_MAPPING = "须为一组「键: 值」"
+# pydantic's error types in the words of the contract's users (its own messages are English)
+_PYDANTIC = {
+    "missing": "缺少此项", "extra_forbidden": "没有这一项（拼写有误？）", "list_type": "须为列表",
+    "dict_type": _MAPPING, "model_type": _MAPPING, "model_attributes_type": _MAPPING, "string_type": "须为文字",
+    "int_type": "须为整数", "int_parsing": "须为整数", "int_from_float": "须为整数", "float_type": "须为数字",
+    "float_parsing": "须为数字", "bool_type": "须为 true 或 false", "bool_parsing": "须为 true 或 false",
+    "datetime_type": _TIME, "datetime_parsing": _TIME, "datetime_from_date_parsing": _TIME,
+    "timezone_aware": "须带时区，例如 +08:00", "date_type": _DAY, "date_parsing": _DAY,
+    "date_from_datetime_parsing": _DAY, "date_from_datetime_inexact": _DAY,
+    "literal_error": "须为以下之一：{expected}", "enum": "须为以下之一：{expected}",
+    "greater_than_equal": "不得小于 {ge}", "greater_than": "须大于 {gt}", "less_than_equal": "不得大于 {le}",
+    "less_than": "须小于 {lt}", "too_short": "至少 {min_length} 项", "too_long": "至多 {max_length} 项",
+    "string_too_short": "至少 {min_length} 个字", "string_too_long": "至多 {max_length} 个字",
+}  # fmt: skip
+
+
+def _said(kind: str, message: str, ctx: dict[str, Any]) -> str:
+    """A validation error in Chinese: our own checks' words, or pydantic's error type translated."""
+    if kind in ("value_error", "assertion_error"):
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    template = _PYDANTIC.get(kind)
+    if template is None:
+        return f"格式不对（{message}）"
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return template
 
 
 def read_scenario(path: Path) -> tuple[str, Scenario]:

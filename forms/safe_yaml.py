@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -128,24 +129,23 @@ class _LimitedLoader(yaml.SafeLoader):
             self._depth -= 1
         return node
 
-    def _checked(self, node: yaml.Node, build: Any, what: str) -> Any:
+    def _checked(self, node: yaml.Node, build: Any, what: str, why: str) -> Any:
         try:
             return build(self, node)
-        except (ValueError, OverflowError) as bad:
+        except (ValueError, OverflowError):
             raise ConstructorError(
-                None,
-                None,
-                f"{what} {_shorten(str(node.value))!r} 无效（{_shorten(str(bad))}）",
-                node.start_mark,
+                None, None, f"{what} {_shorten(str(node.value))!r} {why}", node.start_mark
             ) from None
 
     def construct_checked_timestamp(self, node: yaml.Node) -> Any:
         """A date or time; one that does not exist (2026-02-30) is a marked YAML error, not a crash."""
-        return self._checked(node, yaml.SafeLoader.construct_yaml_timestamp, "日期/时间")
+        why = "不存在：请核对年、月、日（及时、分、秒和时区）"
+        return self._checked(node, yaml.SafeLoader.construct_yaml_timestamp, "日期/时间", why)
 
     def construct_checked_int(self, node: yaml.Node) -> Any:
-        """An integer; one beyond Python's digit limit is a marked YAML error, not a crash."""
-        return self._checked(node, yaml.SafeLoader.construct_yaml_int, "整数")
+        """An integer; one beyond Python's digit limit (the only way one can fail) is a marked YAML error."""
+        why = f"位数过多（上限 {sys.get_int_max_str_digits()} 位）"
+        return self._checked(node, yaml.SafeLoader.construct_yaml_int, "整数", why)
 
 
 _LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", _LimitedLoader.construct_checked_timestamp)
@@ -175,6 +175,25 @@ def load(text: str, *, dates_as_text: bool = False) -> tuple[Any, yaml.Node | No
     return data, root
 
 
+# PyYAML's commonest problems in the words of a process owner (the rest keep PyYAML's English words).
+_PROBLEMS = (
+    ("could not determine a constructor for the tag", "不支持的 YAML 标签{rest}：场景文件只能含普通的数据"),
+    ("mapping values are not allowed here", "此处不能出现「键: 值」：请检查缩进和冒号"),
+    ("found character '\\t' that cannot start any token", "含有制表符：请用空格缩进"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("found undefined alias", "别名{rest} 没有对应的锚点（&名称）"),
+    ("expected ',' or ']'", "方括号没有闭合，或两项之间缺少逗号"),
+    ("expected ',' or '}'", "花括号没有闭合，或两项之间缺少逗号"),
+)
+
+
+def _in_chinese(problem: str) -> str | None:
+    for english, chinese in _PROBLEMS:
+        if problem.startswith(english):
+            return chinese.format(rest=problem.removeprefix(english).rstrip())
+    return None
+
+
 def describe(err: yaml.YAMLError, text: str) -> YamlRefused:
     """A PyYAML error as a refusal naming its line."""
     if isinstance(err, yaml.reader.ReaderError):
@@ -183,7 +202,7 @@ def describe(err: yaml.YAMLError, text: str) -> YamlRefused:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
-    text = f"{context}：{problem}" if context else str(problem)
+    text = _in_chinese(str(problem)) or (f"{context}：{problem}" if context else str(problem))
     if mark is None:
         return YamlRefused(None, f"YAML 无法解析：{text}")
     return YamlRefused(mark.line + 1, f"YAML 无法解析（第 {mark.column + 1} 列）：{text}")

@@ -234,7 +234,7 @@ def test_an_alias_after_its_anchor_is_its_data() -> None:
 def test_a_date_that_does_not_exist_is_a_marked_yaml_error() -> None:
     with pytest.raises(ConstructorError) as bad:
         load("a: 1\nd: 2026-02-30\n")
-    assert bad.value.problem == "日期/时间 '2026-02-30' 无效（day is out of range for month）"
+    assert bad.value.problem == "日期/时间 '2026-02-30' 不存在：请核对年、月、日（及时、分、秒和时区）"
     assert bad.value.context is None and bad.value.context_mark is None
     assert bad.value.problem_mark is not None and bad.value.problem_mark.line == 1
 
@@ -242,8 +242,7 @@ def test_a_date_that_does_not_exist_is_a_marked_yaml_error() -> None:
 def test_a_too_long_integer_is_a_marked_yaml_error_shortened_to_60_characters() -> None:
     with pytest.raises(ConstructorError) as bad:
         load("n: " + "9" * 5000)
-    reason = "Exceeds the limit (4300 digits) for integer string conversio"
-    assert bad.value.problem == f"整数 '{'9' * 60}…' 无效（{reason}…）"
+    assert bad.value.problem == f"整数 '{'9' * 60}…' 位数过多（上限 4300 位）"
 
 
 def test_a_value_of_exactly_60_characters_is_shown_whole() -> None:
@@ -251,7 +250,7 @@ def test_a_value_of_exactly_60_characters_is_shown_whole() -> None:
     with pytest.raises(ConstructorError) as bad:
         load(f"d: {timestamp}")
     assert bad.value.problem is not None
-    assert bad.value.problem.startswith(f"日期/时间 '{timestamp}' 无效（")
+    assert bad.value.problem.startswith(f"日期/时间 '{timestamp}' 不存在")
 
 
 def test_dates_and_integers_are_read_or_left_as_text() -> None:
@@ -287,20 +286,20 @@ def test_a_control_character_after_a_leading_blank_line_counts_that_line() -> No
 
 
 def test_a_parser_error_names_its_line_column_context_and_problem() -> None:
-    text = "a: [1, 2\nb: 3\n"
+    text = "- a\nb: c\n"  # a problem not said in Chinese: PyYAML's context and problem, as they are
     described = describe(_error(text), text)
     assert (described.line, described.message) == (
         2,
-        "YAML 无法解析（第 2 列）：while parsing a flow sequence：expected ',' or ']', but got ':'",
+        "YAML 无法解析（第 1 列）：while parsing a block collection：expected <block end>, but found '?'",
     )
 
 
 def test_an_error_without_context_names_the_problem_alone() -> None:
-    text = "a: 1\nx: *nowhere\n"
+    text = "a: 1\nd: 2026-02-30\n"
     described = describe(_error(text), text)
     assert (described.line, described.message) == (
         2,
-        "YAML 无法解析（第 4 列）：found undefined alias 'nowhere'",
+        "YAML 无法解析（第 4 列）：日期/时间 '2026-02-30' 不存在：请核对年、月、日（及时、分、秒和时区）",
     )
 
 
@@ -368,3 +367,29 @@ def test_os_reasons_are_said_in_chinese(code: int, reason: str) -> None:
 def test_a_rare_os_error_keeps_the_systems_words() -> None:
     assert os_reason(OSError(errno.EMLINK, "Too many links")) == "系统错误：Too many links"
     assert os_reason(OSError("no errno at all")) == "系统错误：no errno at all"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "a: !!python/object/apply:os.system ['x']\n",
+            "1: YAML 无法解析（第 4 列）：不支持的 YAML 标签 'tag:yaml.org,2002:python/object/apply:os.system'"
+            "：场景文件只能含普通的数据",
+        ),
+        ("a: b: c\n", "1: YAML 无法解析（第 5 列）：此处不能出现「键: 值」：请检查缩进和冒号"),
+        ("a:\n\tb: 1\n", "2: YAML 无法解析（第 1 列）：含有制表符：请用空格缩进"),
+        ("a: 'unclosed\n", "2: YAML 无法解析（第 1 列）：文件意外结束：引号或括号没有闭合"),
+        ("a: *nowhere\n", "1: YAML 无法解析（第 4 列）：别名 'nowhere' 没有对应的锚点（&名称）"),
+        ("a: [1, 2\n", "2: YAML 无法解析（第 1 列）：方括号没有闭合，或两项之间缺少逗号"),
+        ("a: {b: 1\n", "2: YAML 无法解析（第 1 列）：花括号没有闭合，或两项之间缺少逗号"),
+        (
+            'a: "\\q"\n',
+            "1: YAML 无法解析（第 6 列）：while scanning a double-quoted scalar：found unknown escape character 'q'",
+        ),
+    ],
+)
+def test_pyyamls_common_problems_are_said_in_chinese(text: str, said: str) -> None:
+    with pytest.raises(yaml.YAMLError) as bad:
+        load(text)
+    assert str(describe(bad.value, text)) == said
