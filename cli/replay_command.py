@@ -119,6 +119,12 @@ def replay(
     engine = Settings.from_env().database()
     failed = 0
     with Session(engine) as session:
+        if one is not None and session.get(CaseRow, one) is None:  # asked for a case that is not there
+            Console(stderr=True).print(
+                f"[red]没有案件 {one}[/red]：请用 `subsidyflow replay --all` 查看已有的案件"
+            )
+            engine.dispose()
+            raise typer.Exit(2)
         ids = (
             [one]
             if one is not None
@@ -126,11 +132,11 @@ def replay(
         )
         if instant is None:
             table = Table(title="案件历史复核（replay）")
-            columns: tuple[str, ...] = ("case", "events", "result")
+            columns: tuple[str, ...] = ("案件", "事件数", "结果")
         else:
             stamp = instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
             table = Table(title=f"案件在 {stamp}（北京时间）时的状态")
-            columns = ("case", "status", "open tasks", "figures", "events", "result")
+            columns = ("案件", "状态", "待办任务", "数据", "事件数", "结果")
         for column in columns:
             table.add_column(column, overflow="fold")
         with Progress(console=console, transient=True) as progress:

@@ -76,3 +76,5 @@ def test_as_of_names_an_edited_history_instead_of_showing_it(paid: tuple[Scenari
     assert "事件被改动：第 4" in tampered.output and "共 1 个案件，0 个一致，1 个有问题" in tampered.output
     bad = runner.invoke(app, ["replay", "--as-of", "四月"], env=env)
     assert bad.exit_code == 2 and "无法识别的时间" in bad.output
+    missing = runner.invoke(app, ["replay", "999"], env=env)
+    assert missing.exit_code == 2 and "没有案件 999" in missing.output and "有问题" not in missing.output
