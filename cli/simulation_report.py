@@ -6,6 +6,7 @@ workbook (openpyxl) and a PDF with bar charts drawn as inline SVG (weasyprint, W
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -148,6 +149,15 @@ def rich_table(current: Summary, proposed: Summary) -> Table:
     return table
 
 
+def _number(text: str) -> str | int | float:
+    """A cell as a number when it is one (so a spreadsheet sums it), else as written ("3.0 / 3", "—")."""
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return float(text)
+    return text
+
+
 def write_xlsx(
     path: Path, current: Summary, proposed: Summary, streams: dict[str, list[StreamOutcome]]
 ) -> None:
@@ -158,7 +168,7 @@ def write_xlsx(
     sheet.title = "对比"
     sheet.append(["类别", "项目", current.name, proposed.name])
     for row in rows(current, proposed):
-        sheet.append(list(row))
+        sheet.append([_number(cell) for cell in row])
     suspended = book.create_sheet("被暂停机构")
     suspended.append(["方案", "机构"])
     for summary in (current, proposed):

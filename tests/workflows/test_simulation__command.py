@@ -26,6 +26,7 @@ def test_simulate_writes_the_comparison_and_every_case_replays(tmp_path: Path) -
         (str(r[0]), str(r[1])): (str(r[2]), str(r[3])) for r in sheet.iter_rows(min_row=2, values_only=True)
     }
     assert rows[("总量", "案件数")] == ("8", "8")
+    assert sheet.cell(row=2, column=3).data_type == "n"  # a number a spreadsheet can sum, not text
     current, proposed_refused = rows[("申请被拒（按错误码）", "超出计划名额（quota_exceeded）")]
     assert int(current) == 0 < int(proposed_refused)  # a plan cut to 60 % refuses applications
     paid_now, paid_then = rows[("金额（万元）", "实际拨付")]
