@@ -6,25 +6,22 @@ import signal
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.console import Console
 from rich.table import Table
 from sqlmodel import col, select
 
 from cases.runtime import Runtime
 from cases.wiring import OperatorFileError, Settings
-from cli.demo import DEMO_PASSWORD
-from cli.deploy import play_scenario
 from store.tables import UserRow
-from web.app import create_app
-from web.session import ROLE_TITLES
-from workflows.serving import start_flows
 
 FLOWS_STOP_TIMEOUT = 30.0  # seconds for the flow run in progress to end
 
 
 def sign_ins(rt: Runtime) -> Table:
     """The users who can sign in, with their roles (the demo's all share DEMO_PASSWORD)."""
+    from cli.demo import DEMO_PASSWORD
+    from web.session import ROLE_TITLES
+
     table = Table(title=f"可登录的用户（演示数据的密码均为 {DEMO_PASSWORD}）")
     for column in ("用户名", "角色"):
         table.add_column(column)
@@ -47,6 +44,13 @@ def serve(
     web: Annotated[bool, typer.Option(help="serve the web app (--no-web: a flows-only worker)")] = True,
 ) -> None:
     """Serve the web app (inbox, task pages, JSON API) and the machinery's flows until Ctrl-C."""
+    # imported here: every other command (a scenario run above all) starts without the web stack
+    import uvicorn
+
+    from cli.deploy import play_scenario
+    from web.app import create_app
+    from workflows.serving import start_flows
+
     console = Console()
     try:
         settings = Settings.from_env()

@@ -16,7 +16,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from cases.deploy import CandidateUnreadable, read_candidate
 from cases.wiring import OperatorFileError, Settings, load_operator_policy
 from cli.simulation import Variant, default_workers, peak_rss_mib, play_year, stream_text
-from cli.simulation_report import rich_table, summarize, write_pdf, write_xlsx
 from domain.calendar import BusinessCalendar
 from forms import safe_yaml
 from workflows.year_generator import Rates, YearSpec, generate_year
@@ -111,6 +110,13 @@ def simulate(
     ] = None,
 ) -> None:
     """模拟一个年度的案件：在现行部署与拟议方案下分别运行，并排对比超期、被拒、金额、暂停机构、用时与名额。"""
+    from cli.simulation_report import (  # openpyxl: for this command only
+        rich_table,
+        summarize,
+        write_pdf,
+        write_xlsx,
+    )
+
     settings = Settings.from_env()
     try:
         calendar = settings.calendar()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -16,7 +17,14 @@ MAX_FAILED_LOGINS = 5
 LOCK_OUT = timedelta(minutes=15)
 _HASHER = PasswordHasher()
 # Verified against when the user is unknown, so that an unknown name takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("subsidyflow-no-such-user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist (same time as a wrong password); made on first use."""
+    return _HASHER.hash("subsidyflow-no-such-user")
+
+
 WRONG = "用户名或密码不正确"
 
 
@@ -51,7 +59,7 @@ def set_password(session: Session, username: str, password_hash: str) -> None:
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _HASHER.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -250,3 +250,11 @@ def test_a_bad_operator_policy_file_stops_the_demo_with_exit_2(tmp_path: Path) -
         assert done.returncode == 2, done.stderr
         assert "Traceback" not in done.stdout + done.stderr
         assert needle in done.stderr
+
+
+def test_the_cli_starts_without_the_web_stack_the_flows_or_the_spreadsheets() -> None:
+    # the contract's "one file runs in well under 2 s" is mostly start-up: a scenario run imports none of these
+    heavy = ("fastapi", "starlette", "uvicorn", "argon2", "prefect", "weasyprint", "openpyxl", "alembic")
+    probe = f"import sys, cli.main; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)  # noqa: S603 - our own interpreter and a fixed probe
+    assert done.stdout.strip() == "[]"
