@@ -38,7 +38,7 @@ def _console() -> Console:
 
 @audit_app.command("anchor")
 def anchor() -> None:
-    """Sign today's root over every case chain's head (the daily flow calls the same step)."""
+    """对全部案件哈希链的链头签署今日的根（每日流程调用的是同一步骤）。"""
     from cases.wiring import Settings, runtime
     from workflows.anchors import anchor_today
 
@@ -52,11 +52,9 @@ def anchor() -> None:
 
 @audit_app.command("anchors")
 def anchors(
-    out: Annotated[
-        Path | None, typer.Option("--out", help="write the JSON lines here (default: stdout)")
-    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="JSON Lines 的输出文件（默认：标准输出）")] = None,
 ) -> None:
-    """Export every day's root as JSON lines: day, root, count, signature, public key."""
+    """导出每日的根（JSON Lines）：日期、根、案件数、签名、公钥。"""
     from cases.wiring import Settings
 
     engine = Settings.from_env().database()
@@ -72,8 +70,8 @@ def anchors(
 
 
 @audit_app.command("proof")
-def proof(case: Annotated[int, typer.Argument(metavar="CASE", help="the case id")]) -> None:
-    """A case's inclusion proofs (JSON): its head in each root, the path of sibling hashes up to it."""
+def proof(case: Annotated[int, typer.Argument(metavar="CASE", help="案件编号")]) -> None:
+    """案件的包含证明（JSON）：其链头在每个根中的位置及到根的兄弟哈希路径。"""
     from cases.wiring import Settings
 
     engine = Settings.from_env().database()
@@ -110,17 +108,17 @@ def _trusted_key(public_key: str | None) -> str | None:
 
 @audit_app.command("verify")
 def verify(
-    case: Annotated[int | None, typer.Option("--case", help="one case (default: every case)")] = None,
-    every: Annotated[bool, typer.Option("--all", help="every case (the default)")] = False,
+    case: Annotated[int | None, typer.Option("--case", help="一个案件（默认：全部案件）")] = None,
+    every: Annotated[bool, typer.Option("--all", help="全部案件（默认）")] = False,
     published: Annotated[
         Path | None,
-        typer.Option("--published", help="the roots as published (JSON lines of `audit anchors`)"),
+        typer.Option("--published", help="已公布的根（`audit anchors` 输出的 JSON Lines）"),
     ] = None,
     public_key: Annotated[
-        str | None, typer.Option("--public-key", help="the bureau's Ed25519 public key (hex)")
+        str | None, typer.Option("--public-key", help="本局的 Ed25519 公钥（十六进制）")
     ] = None,
 ) -> None:
-    """Stream the whole log and check every case against the published roots and their signatures."""
+    """逐条读取全部日志，按已公布的根及其签名核对每个案件。"""
     from cases.wiring import Settings
 
     if case is not None and every:

@@ -69,7 +69,7 @@ def deploy(
         str | None, typer.Option("--effective-from", help="新申请自该日（YYYY-MM-DD）起按此版本办理")
     ] = None,
 ) -> None:
-    """Check a candidate deployment (lint, closed language, the scenario suite) and store it as the next version."""
+    """检查候选部署（模型检查、封闭表达式语言、场景套件），通过后存为下一个版本。"""
     starts: date | None = None
     if effective_from is not None:
         try:

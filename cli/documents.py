@@ -16,13 +16,11 @@ from store.tables import CaseRow
 
 
 def documents(
-    case: Annotated[int | None, typer.Argument(metavar="CASE", help="one case id")] = None,
-    every: Annotated[bool, typer.Option("--all", help="every case")] = False,
-    out: Annotated[Path, typer.Option("--out", help="the folder the PDFs are written to")] = Path(
-        "documents-out"
-    ),
+    case: Annotated[int | None, typer.Argument(metavar="CASE", help="案件编号")] = None,
+    every: Annotated[bool, typer.Option("--all", help="全部案件")] = False,
+    out: Annotated[Path, typer.Option("--out", help="PDF 的输出目录")] = Path("documents-out"),
 ) -> None:
-    """Render a case's documents (or every case's) to PDF: 申请表, 公示, 拨付凭证 and 案件档案."""
+    """生成案件文书 PDF：申请表、公示、拨付凭证和案件档案（一个案件或全部案件）。"""
     from cases.wiring import Settings
     from documents.fonts import FontsMissing, check_fonts
     from documents.render import DOCUMENTS, available, pdf

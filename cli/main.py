@@ -28,9 +28,7 @@ from domain.calendar import BusinessCalendar
 from domain.policy import Policy
 
 app = typer.Typer(help="subsidyflow: 补贴性职业技能培训全流程", no_args_is_help=True, add_completion=False)
-scenario_app = typer.Typer(
-    help="Play scenario files: the executable contract of the lifecycle.", no_args_is_help=True
-)
+scenario_app = typer.Typer(help="场景文件：全流程的可执行契约（逐步办理、核对预期）。", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(records_app, name="records")
 app.add_typer(plan_app, name="plan")
@@ -75,10 +73,10 @@ def _run_file(path: Path, calendar: BusinessCalendar) -> dict[str, Any]:
 
 @scenario_app.command("run")
 def scenario_run(
-    path: Annotated[Path, typer.Argument(help="a scenario .yaml file, or a folder of them")],
-    as_json: Annotated[bool, typer.Option("--json", help="print the result object(s) as JSON")] = False,
+    path: Annotated[Path, typer.Argument(help="场景文件（.yaml），或存放场景文件的目录")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果对象（目录：结果列表）")] = False,
 ) -> None:
-    """Run scenario files on a throw-away database and a virtual clock."""
+    """在一次性数据库和虚拟时钟上运行场景文件，核对 expect 中的预期。"""
     if not path.exists():
         err_console.print(f"[red]没有这个文件或目录：{path}[/red]")
         raise typer.Exit(2)
@@ -145,11 +143,9 @@ def _print_summary(results: list[dict[str, Any]]) -> None:
 
 @app.command()
 def demo(
-    database: Annotated[Path, typer.Option(help="the embedded database file (recreated)")] = Path(
-        "var/subsidyflow.db"
-    ),
+    database: Annotated[Path, typer.Option(help="内置数据库文件（重新创建）")] = Path("var/subsidyflow.db"),
 ) -> None:
-    """Seed the demo into the embedded database (afresh), play one case to payment and show the rest."""
+    """演示：重新创建内置数据库，写入演示数据，把一个案件办到拨付，并列出其余案件的待办。"""
     from cli.demo import print_timeline, print_waiting, run_demo
 
     console.print(f"[bold]subsidyflow 演示[/bold]：重新创建 {database}（旧的演示数据不保留）")

@@ -47,7 +47,7 @@ def migrate_command(
     by: Annotated[str, typer.Option("--by", help="操作人")] = "process_owner",
     reason: Annotated[str, typer.Option("--reason", help="迁移原因")] = "",
 ) -> None:
-    """Report which running cases on version V can move to W and why not; then move them, one transaction each."""
+    """报告版本 V 上运行中的案件能否迁移到 W 及原因；然后逐案（各一个事务）迁移。"""
     rt = _runtime()
     try:
         verdicts = plan(rt, source, target)

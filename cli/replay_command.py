@@ -98,17 +98,15 @@ def _as_of_row(found: CaseAsOf) -> tuple[str, ...]:
 
 
 def replay(
-    case_id: Annotated[int | None, typer.Argument(metavar="CASE", help="one case id")] = None,
-    case: Annotated[int | None, typer.Option("--case", help="one case id (same as CASE)")] = None,
-    every: Annotated[bool, typer.Option("--all", help="every case (the default)")] = False,
-    verify: Annotated[
-        bool, typer.Option("--verify", help="with --as-of: also re-run the whole history and check it")
-    ] = False,
+    case_id: Annotated[int | None, typer.Argument(metavar="CASE", help="案件编号")] = None,
+    case: Annotated[int | None, typer.Option("--case", help="案件编号（同 CASE）")] = None,
+    every: Annotated[bool, typer.Option("--all", help="全部案件（默认）")] = False,
+    verify: Annotated[bool, typer.Option("--verify", help="与 --as-of 同用：另外重放全部历史并核对")] = False,
     as_of_text: Annotated[
-        str | None, typer.Option("--as-of", metavar="TIME", help="show each case as it stood then")
+        str | None, typer.Option("--as-of", metavar="TIME", help="显示各案件在该时刻的状态")
     ] = None,
 ) -> None:
-    """Auditors: rebuild cases from their event logs and check every step's state, the chain and the row."""
+    """审计：按事件日志重建案件，核对每一步的状态摘要、哈希链和案件记录。"""
     from cases.wiring import Settings
 
     one = case_id if case_id is not None else case

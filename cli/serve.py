@@ -35,15 +35,15 @@ def sign_ins(rt: Runtime) -> Table:
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="the address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="the port")] = 8000,
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
     flows: Annotated[
         bool,
-        typer.Option(help="also run the machinery's Prefect flows (timers, SLA, notifications, payments)"),
+        typer.Option(help="同时运行 Prefect 流程（定时器、时限、通知、拨付）"),
     ] = True,
-    web: Annotated[bool, typer.Option(help="serve the web app (--no-web: a flows-only worker)")] = True,
+    web: Annotated[bool, typer.Option(help="提供网页应用（--no-web：只运行流程）")] = True,
 ) -> None:
-    """Serve the web app (inbox, task pages, JSON API) and the machinery's flows until Ctrl-C."""
+    """运行网页应用（待办、任务页、JSON 接口）和后台流程，按 Ctrl-C 停止。"""
     # imported here: every other command (a scenario run above all) starts without the web stack
     import uvicorn
 
