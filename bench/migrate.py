@@ -27,7 +27,7 @@ from cli.scenario_file import read_scenario
 from cli.scenario_run import ScenarioRun
 from domain.calendar import BusinessCalendar
 from store import deployments, event_log
-from store.tables import CaseRow
+from store.tables import CaseEvent, CaseRow
 
 SCENARIO = Path(__file__).resolve().parents[1] / "tests" / "scenarios" / "23_sla_all_on_time.yaml"
 RENAMED = "claim_first_review"
@@ -64,8 +64,10 @@ def clone(session: Session, case_id: int, times: int) -> list[int]:
         assert row.id is not None  # noqa: S101 - flushed
         head = (0, "0" * 64)
         for event in history:
-            copied = event_log.new_event(
-                row.id, head, event.type, event.actor, event.payload, event.at, event.digest
+            copied = CaseEvent(
+                **event_log.event_values(
+                    row.id, head, event.type, event.actor, event.payload, event.at, event.digest
+                )
             )
             session.add(copied)
             head = (copied.seq, copied.hash)

@@ -86,7 +86,7 @@ def event_values(
     """The stored columns of the event that follows the head ``after`` = (seq, hash), its hash made.
 
     Plain values, for a Core insert in the command's transaction: building the ORM object only to
-    read its columns back was half the cost of making an event.
+    read its columns back was half the cost of making an event (``CaseEvent(**values)`` makes one).
     """
     seq, prev_hash = after
     values = {
@@ -103,19 +103,6 @@ def event_values(
             "at": at.astimezone(UTC).isoformat()}  # fmt: skip
     values["hash"] = event_hash(prev_hash, body)
     return values
-
-
-def new_event(
-    case_id: int,
-    after: tuple[int, str],
-    type_: str,
-    actor: str | None,
-    payload: dict[str, Any],
-    at: datetime,
-    digest: str,
-) -> CaseEvent:
-    """The event that follows the head ``after`` = (seq, hash); the caller adds it in the same transaction."""
-    return CaseEvent(**event_values(case_id, after, type_, actor, payload, at, digest))
 
 
 def events(session: Session, case_id: int) -> list[CaseEvent]:
