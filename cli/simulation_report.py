@@ -17,7 +17,13 @@ from openpyxl import Workbook
 from rich.table import Table
 
 from cli.simulation import STAGE_NAMES, STAGES, StreamOutcome
+from forms.catalogue import load_schema
+from forms.task_definitions import CASE_STATUSES
 
+# the applicant kinds as the application form titles them, the statuses as every page names them
+KIND_NAMES: dict[str, str] = load_schema("opening_application")["properties"]["applicant_kind"][
+    "x-enum-titles"
+]
 RULE_NAMES = {"opening_review": "开班审核超时", "claim_review": "补贴审核超时", "payment": "拨付超时"}
 STATUS_NAMES = {
     "paid": "已拨付", "cancelled": "开班取消", "rejected": "不予受理/驳回", "stopped": "违规终止",
@@ -180,7 +186,8 @@ def write_xlsx(
                       "超期", "被拒步骤", *(STAGE_NAMES[s] + "（工作日）" for s in STAGES)])  # fmt: skip
         for stream in played:
             for c in stream.cases:
-                cases.append([c.label, c.institution, c.level, c.kind, c.status, c.planned, c.eligible,
+                cases.append([c.label, c.institution, c.level, KIND_NAMES.get(c.kind, c.kind),
+                              CASE_STATUSES.get(c.status, c.status), c.planned, c.eligible,
                               c.amount_fen / 100, c.paid_fen / 100, "、".join(c.breaches),
                               "、".join(f"{t}:{code}" for t, code in c.refusals),
                               *(c.stage_days.get(s) for s in STAGES)])  # fmt: skip

@@ -32,6 +32,11 @@ def test_simulate_writes_the_comparison_and_every_case_replays(tmp_path: Path) -
     paid_now, paid_then = rows[("金额（万元）", "实际拨付")]
     assert float(paid_then) < float(paid_now)
     assert (out / "simulation.pdf").read_bytes().startswith(b"%PDF")
+    cases = list(
+        load_workbook(out / "simulation.xlsx")["案件-现行方案"].iter_rows(min_row=2, values_only=True)
+    )
+    assert {row[3] for row in cases} <= {"培训机构", "企业", "个人"}  # as the application form titles them
+    assert "已拨付" in {row[4] for row in cases} and "paid" not in {row[4] for row in cases}
 
 
 def test_a_proposed_directory_without_a_policy_is_refused(tmp_path: Path) -> None:
